@@ -1,0 +1,57 @@
+// Open documents and their analyses. The editor's text is the only input:
+// nothing here reads files. Analyses are computed lazily per version and
+// dropped on close.
+
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as core from './core';
+
+interface Entry {
+  doc: TextDocument;
+  languageId: string;
+  analysis: core.Analysis | null | undefined; // undefined = not computed for this version
+  analyzedVersion: number;
+}
+
+export class DocumentStore {
+  private readonly entries = new Map<string, Entry>();
+
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text), languageId, analysis: undefined, analyzedVersion: -1 });
+  }
+
+  /** Applies LSP content changes (incremental or full). Out-of-range positions are clamped by TextDocument. */
+  change(uri: string, version: number, changes: { range?: core.Range; text: string }[]): boolean {
+    const e = this.entries.get(uri);
+    if (!e) return false;
+    e.doc = TextDocument.update(e.doc, changes as Parameters<typeof TextDocument.update>[1], version);
+    return true;
+  }
+
+  close(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  version(uri: string): number | undefined {
+    return this.entries.get(uri)?.doc.version;
+  }
+
+  text(uri: string): string | undefined {
+    return this.entries.get(uri)?.doc.getText();
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The analysis of the current version, or null when the document is neither language or not open. */
+  get(uri: string): core.Analysis | null {
+    const e = this.entries.get(uri);
+    if (!e) return null;
+    if (e.analysis === undefined || e.analyzedVersion !== e.doc.version) {
+      const text = e.doc.getText();
+      e.analysis = e.analysis ? core.reanalyze(e.analysis, text) : core.analyze(e.languageId, uri, text);
+      e.analyzedVersion = e.doc.version;
+    }
+    return e.analysis;
+  }
+}

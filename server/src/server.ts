@@ -1,0 +1,227 @@
+// Entry point of the language server: `node dist/server.js --stdio` (or --node-ipc).
+// It adapts core/ to LSP: each handler fetches the analysis, calls core, converts.
+
+import * as lsp from 'vscode-languageserver/node';
+import { encodeSemanticTokens, fromDiagnostic, toCodeAction, toCompletion, toDiagnostic, toInlayHint, toSymbol } from './convert';
+import * as core from './core';
+import { DocumentStore } from './documents';
+
+const connection = lsp.createConnection(lsp.ProposedFeatures.all);
+const store = new DocumentStore();
+let settings: core.Settings = core.DEFAULT_SETTINGS;
+let pullConfiguration = false;
+
+// stdout is the protocol under --stdio: route stray console output to the log.
+console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
+console.error = (...a: unknown[]) => connection.console.error(a.map(String).join(' '));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
+process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e?.stack ?? String(e)}`));
+
+/** Wraps a handler: a failure becomes an LSP error response plus a log line; the server keeps serving. */
+function guard<P, R>(name: string, fn: (p: P) => R): (p: P) => R {
+  return (p: P) => {
+    try {
+      return fn(p);
+    } catch (e) {
+      connection.console.error(`${name} failed: ${(e as Error)?.stack ?? String(e)}`);
+      throw new lsp.ResponseError(lsp.ErrorCodes.InternalError, `${name} failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+  };
+}
+
+/** Clamps a position into the document so a client's stale position cannot reach core out of range. */
+function clampPos(uri: string, p: lsp.Position): lsp.Position {
+  const text = store.text(uri) ?? '';
+  const lines = core.splitLines(text);
+  const line = Math.max(0, Math.min(p.line, lines.length - 1));
+  return { line, character: Math.max(0, Math.min(p.character, lines[line].text.length)) };
+}
+
+function clampRange(uri: string, r: lsp.Range): lsp.Range {
+  const a = clampPos(uri, r.start);
+  const b = clampPos(uri, r.end);
+  return a.line < b.line || (a.line === b.line && a.character <= b.character) ? { start: a, end: b } : { start: b, end: a };
+}
+
+// ---- diagnostics: pushed once per version, stale work skipped ----
+const pending = new Map<string, NodeJS.Timeout>();
+function scheduleDiagnostics(uri: string): void {
+  clearTimeout(pending.get(uri));
+  pending.set(
+    uri,
+    setTimeout(() => {
+      pending.delete(uri);
+      publishDiagnostics(uri);
+    }, 0),
+  );
+}
+function publishDiagnostics(uri: string): void {
+  const version = store.version(uri);
+  if (version === undefined) return;
+  try {
+    const a = store.get(uri);
+    const diagnostics = a ? core.diagnose(a, settings).map((f) => toDiagnostic(f, uri)) : [];
+    if (store.version(uri) === version) connection.sendDiagnostics({ uri, version, diagnostics });
+  } catch (e) {
+    connection.console.error(`diagnostics failed for ${uri}: ${(e as Error)?.stack ?? String(e)}`);
+  }
+}
+function republishAll(): void {
+  for (const uri of store.uris()) scheduleDiagnostics(uri);
+}
+
+async function refreshSettings(): Promise<void> {
+  if (!pullConfiguration) return;
+  try {
+    settings = core.resolveSettings(await connection.workspace.getConfiguration(core.SETTINGS_PREFIX));
+  } catch (e) {
+    connection.console.error(`reading settings failed: ${String(e)}`);
+  }
+}
+
+connection.onInitialize((params) => {
+  pullConfiguration = !!params.capabilities.workspace?.configuration;
+  const init = params.initializationOptions as { settings?: unknown } | undefined;
+  if (init?.settings) settings = core.resolveSettings(init.settings);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: lsp.TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      completionProvider: { triggerCharacters: ['.', '-', ' ', '/', ','] },
+      codeActionProvider: { codeActionKinds: [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor, lsp.CodeActionKind.SourceFixAll] },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      semanticTokensProvider: {
+        legend: { tokenTypes: [...core.SEMANTIC_TOKEN_TYPES], tokenModifiers: [...core.SEMANTIC_TOKEN_MODIFIERS] },
+        full: true,
+      },
+    },
+    serverInfo: { name: 'conntrack-lens', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  await refreshSettings();
+  republishAll();
+});
+
+connection.onDidChangeConfiguration(async (p) => {
+  if (pullConfiguration) await refreshSettings();
+  else settings = core.resolveSettings((p.settings as Record<string, unknown> | undefined)?.[core.SETTINGS_PREFIX]);
+  republishAll();
+  connection.languages.inlayHint.refresh().catch(() => undefined);
+});
+
+connection.onDidOpenTextDocument((p) => {
+  store.open(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text);
+  scheduleDiagnostics(p.textDocument.uri);
+});
+connection.onDidChangeTextDocument((p) => {
+  if (store.change(p.textDocument.uri, p.textDocument.version, p.contentChanges)) scheduleDiagnostics(p.textDocument.uri);
+});
+connection.onDidCloseTextDocument((p) => {
+  clearTimeout(pending.get(p.textDocument.uri));
+  pending.delete(p.textDocument.uri);
+  store.close(p.textDocument.uri);
+  connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+});
+
+connection.onHover(
+  guard('hover', (p: lsp.HoverParams): lsp.Hover | null => {
+    const a = store.get(p.textDocument.uri);
+    const h = a && a.service.hover(a.doc, clampPos(p.textDocument.uri, p.position), settings);
+    return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
+  }),
+);
+
+connection.onDocumentSymbol(
+  guard('documentSymbol', (p: lsp.DocumentSymbolParams) => {
+    const a = store.get(p.textDocument.uri);
+    return a ? a.service.symbols(a.doc).map(toSymbol) : [];
+  }),
+);
+
+connection.onFoldingRanges(
+  guard('foldingRange', (p: lsp.FoldingRangeParams): lsp.FoldingRange[] => {
+    const a = store.get(p.textDocument.uri);
+    return a ? a.service.folding(a.doc).map((f: core.FoldRange) => ({ startLine: f.startLine, endLine: f.endLine, kind: f.kind })) : [];
+  }),
+);
+
+connection.languages.semanticTokens.on(
+  guard('semanticTokens', (p: lsp.SemanticTokensParams): lsp.SemanticTokens => {
+    const a = store.get(p.textDocument.uri);
+    return { data: a ? encodeSemanticTokens(a.service.semanticTokens(a.doc)) : [] };
+  }),
+);
+
+connection.onCompletion(
+  guard('completion', (p: lsp.CompletionParams): lsp.CompletionItem[] => {
+    const a = store.get(p.textDocument.uri);
+    return a ? a.service.completion(a.doc, clampPos(p.textDocument.uri, p.position), settings).map(toCompletion) : [];
+  }),
+);
+
+connection.languages.inlayHint.on(
+  guard('inlayHint', (p: lsp.InlayHintParams): lsp.InlayHint[] => {
+    const a = store.get(p.textDocument.uri);
+    return a ? a.service.inlayHints(a.doc, clampRange(p.textDocument.uri, p.range), settings).map(toInlayHint) : [];
+  }),
+);
+
+connection.onCodeLens(
+  guard('codeLens', (p: lsp.CodeLensParams): lsp.CodeLens[] => {
+    const a = store.get(p.textDocument.uri);
+    if (!a?.service.codeLenses) return [];
+    return a.service.codeLenses(a.doc, undefined, settings).map((l) => ({ range: l.range, command: { title: l.title, command: '' } }));
+  }),
+);
+
+connection.onCodeAction(
+  guard('codeAction', (p: lsp.CodeActionParams): lsp.CodeAction[] => {
+    const uri = p.textDocument.uri;
+    const a = store.get(uri);
+    if (!a) return [];
+    const sent = p.context.diagnostics.map(fromDiagnostic).filter((f): f is core.Finding => f !== null);
+    const findings = sent.length ? sent : core.diagnose(a, settings);
+    const only = p.context.only as core.CodeActionKind[] | undefined;
+    return a.service.codeActions(a.doc, clampRange(uri, p.range), findings, settings, only).map((x) => toCodeAction(x, uri));
+  }),
+);
+
+connection.onDefinition(
+  guard('definition', (p: lsp.DefinitionParams): lsp.Location[] => {
+    const a = store.get(p.textDocument.uri);
+    return a?.service.definition ? a.service.definition(a.doc, clampPos(p.textDocument.uri, p.position)).map((l) => ({ uri: p.textDocument.uri, range: l.range })) : [];
+  }),
+);
+
+connection.onReferences(
+  guard('references', (p: lsp.ReferenceParams): lsp.Location[] => {
+    const a = store.get(p.textDocument.uri);
+    if (!a?.service.references) return [];
+    return a.service.references(a.doc, clampPos(p.textDocument.uri, p.position), p.context.includeDeclaration).map((l) => ({ uri: p.textDocument.uri, range: l.range }));
+  }),
+);
+
+connection.onPrepareRename(
+  guard('prepareRename', (p: lsp.PrepareRenameParams) => {
+    const a = store.get(p.textDocument.uri);
+    return a?.service.prepareRename ? a.service.prepareRename(a.doc, clampPos(p.textDocument.uri, p.position)) : null;
+  }),
+);
+
+connection.onRenameRequest(
+  guard('rename', (p: lsp.RenameParams): lsp.WorkspaceEdit | null => {
+    const a = store.get(p.textDocument.uri);
+    const edits = a?.service.rename ? a.service.rename(a.doc, clampPos(p.textDocument.uri, p.position), p.newName) : null;
+    return edits ? { changes: { [p.textDocument.uri]: edits } } : null;
+  }),
+);
+
+connection.listen();
