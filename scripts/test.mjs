@@ -1,66 +1,158 @@
 #!/usr/bin/env node
-// `npm test`: every test layer, offline. Builds first, then runs each layer and
-// ends with one line `N passed, N failed, N skipped`.
-// (Layers are appended to LAYERS; each returns { passed, failed, skipped }.)
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm test`: every test layer, offline, on a fresh machine too. Each layer prints its
+// own output; then one summary line per layer and, last, exactly one line
+// `N passed, N failed, N skipped`. Exit status 1 when anything failed.
+//
+// Layers that are separate scripts end with their own `N passed, N failed, N skipped`
+// line, which is parsed here; a script that prints no such line (a crash) counts as a
+// failure, and one that cannot run prints `SKIP: <reason>` and counts as skipped.
+// Child processes get XDG_* and TMPDIR in a scratch dir (test/.tmp/xdg), so nothing
+// lands in $HOME.
+//
+//   node scripts/test.mjs                 all layers
+//   node scripts/test.mjs unit server     only the named layers (after type-check/build)
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseCounts, parseSkip, run } from './lib/proc.mjs';
+import { ROOT, TEST_TMP, scratchDir, scratchEnv } from './lib/scratch.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const MIN = 60_000;
+const only = process.argv.slice(2);
 
-function findTests(dir, suffix) {
+rmSync(TEST_TMP, { recursive: true, force: true });
+if (scratchDir() !== join(TEST_TMP, 'xdg')) rmSync(scratchDir(), { recursive: true, force: true });
+mkdirSync(TEST_TMP, { recursive: true });
+const env = { ...scratchEnv(), FORCE_COLOR: '0', NO_COLOR: '1', npm_config_update_notifier: 'false' };
+
+/** Files under `dir` (recursively) whose names end with one of `suffixes`, sorted, relative to the root. */
+function findFiles(dir, suffixes) {
   const out = [];
-  let entries = [];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...findTests(p, suffix));
-    else if (p.endsWith(suffix)) out.push(p);
-  }
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (suffixes.some((s) => e.endsWith(s))) out.push(relative(ROOT, p));
+    }
+  };
+  walk(join(ROOT, dir));
   return out.sort();
 }
 
-/** Runs node:test files and reads its summary lines. */
-function nodeTests(name, files) {
-  if (!files.length) return { passed: 0, failed: 0, skipped: 0 };
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test/.tmp', name + '.tap'), ...files], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: process.env,
-  });
-  const { readFileSync } = awaitFs;
-  const tap = readFileSync(join(root, 'test/.tmp', name + '.tap'), 'utf8');
-  const num = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) || [])[1] || 0);
-  const res = { passed: num('pass'), failed: num('fail') + num('cancelled'), skipped: num('skipped') + num('todo') };
-  if (r.status !== 0 && res.failed === 0) res.failed = 1; // crashed runner counts as a failure
+const counts = (passed, failed, skipped, note) => ({ passed, failed, skipped, note });
+
+// ---- layers ------------------------------------------------------------------------
+
+async function typesAndBuild() {
+  const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, env, timeoutMs: 10 * MIN });
+  const build = await run(process.execPath, ['esbuild.mjs'], { cwd: ROOT, env, timeoutMs: 5 * MIN });
+  const ok = [tsc.code === 0, build.code === 0];
+  console.log(`type-check: ${ok[0] ? 'ok' : 'FAILED'}\nbuild: ${ok[1] ? 'ok' : 'FAILED'}`);
+  return counts(ok.filter(Boolean).length, ok.filter((x) => !x).length, 0);
+}
+
+/** node:test files: spec reporter to the console, TAP to a file whose summary is counted. */
+async function nodeTests(name, files) {
+  if (!files.length) return counts(0, 0, 1, `no ${name} test files`);
+  const tap = join(TEST_TMP, `${name}.tap`);
+  const r = await run(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    { cwd: ROOT, env, timeoutMs: 20 * MIN },
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) || [])[1] || 0);
+  const res = counts(num('pass'), num('fail') + num('cancelled'), num('skipped') + num('todo'));
+  if (r.timedOut) res.note = 'timed out';
+  // A runner that died or exited non-zero without a failing test still failed.
+  if (r.code !== 0 && res.failed === 0) res.failed = 1;
   return res;
 }
 
-import * as awaitFs from 'node:fs';
-awaitFs.mkdirSync(join(root, 'test/.tmp'), { recursive: true });
-
-function layer(name, fn) {
-  process.stdout.write(`\n=== ${name} ===\n`);
-  const r = fn();
-  process.stdout.write(`--- ${name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.reason ? ` (${r.reason})` : ''}\n`);
-  totals.passed += r.passed;
-  totals.failed += r.failed;
-  totals.skipped += r.skipped;
+/** TextMate grammar tests: one test per file, passed when the tool reports it ran clean. */
+async function grammar() {
+  const files = findFiles('test/grammar', ['.test.sysctl', '.test.iptables']);
+  if (!files.length) return counts(0, 0, 1, 'no grammar test files in test/grammar');
+  // The tool loads every grammar package.json declares and dies on a missing one; give it
+  // only those that exist, so one language's missing grammar fails only that language's files.
+  const grammars = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes?.grammars ?? [];
+  const present = grammars.filter((g) => existsSync(join(ROOT, g.path)));
+  for (const g of grammars) if (!present.includes(g)) console.log(`grammar ${g.path} (${g.scopeName}) is declared but missing`);
+  const config = join(TEST_TMP, 'grammar-config.json');
+  writeFileSync(config, JSON.stringify({ contributes: { grammars: present.map((g) => ({ ...g, path: relative(TEST_TMP, join(ROOT, g.path)) })) } }));
+  const r = await run(process.execPath, [join(ROOT, 'node_modules/vscode-tmgrammar-test/dist/unit.js'), '--config', config, ...files], { cwd: ROOT, env, timeoutMs: 5 * MIN });
+  const ok = new Set();
+  for (const m of r.output.matchAll(/^\S+ (.+) run successfuly\.$/gm)) ok.add(m[1].trim());
+  const passed = files.filter((f) => ok.has(f)).length;
+  return counts(passed, files.length - passed, 0);
 }
 
-const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) {
-  console.log('0 passed, 1 failed');
-  process.exit(1);
+/** A layer that is its own script and prints its own summary line. */
+async function script(rel, timeoutMs) {
+  if (!existsSync(join(ROOT, rel))) return counts(0, 0, 1, `${rel} does not exist yet`);
+  const r = await run(process.execPath, [rel], { cwd: ROOT, env, timeoutMs });
+  const c = parseCounts(r.output);
+  const skip = parseSkip(r.output);
+  if (r.timedOut) return counts(c?.passed ?? 0, (c?.failed ?? 0) + 1, c?.skipped ?? 0, `timed out after ${timeoutMs / MIN} min`);
+  if (!c) {
+    if (skip && r.code === 0) return counts(0, 0, 1, skip);
+    return counts(0, 1, 0, `no summary line (exit ${r.code ?? r.signal})`);
+  }
+  if (r.code !== 0 && c.failed === 0) return counts(c.passed, 1, c.skipped, `exit ${r.code ?? r.signal} with no failed test reported`);
+  return counts(c.passed, c.failed, c.skipped, skip ?? undefined);
 }
 
-layer('unit (core, golden fixtures)', () => nodeTests('unit', findTests(join(root, 'test/unit'), '.test.ts')));
-layer('server over stdio', () => nodeTests('server', findTests(join(root, 'test/server'), '.test.ts')));
+const LAYERS = [
+  ['unit', () => nodeTests('unit', findFiles('test/unit', ['.test.ts']))],
+  ['grammar', grammar],
+  ['server', () => nodeTests('server', findFiles('test/server', ['.test.ts']))],
+  ['nvim', () => script('test/nvim/run.mjs', 10 * MIN)],
+  ['realtools', () => script('test/realtools/run.mjs', 30 * MIN)],
+  ['exthost', () => script('test/e2e/run-exthost.mjs', 30 * MIN)],
+  ['ui', () => script('test/e2e/ui-smoke.mjs', 25 * MIN)],
+  ['package', () => script('test/e2e/package-check.mjs', 10 * MIN)],
+];
 
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(totals.failed ? 1 : 0);
+// ---- run ---------------------------------------------------------------------------
+
+const unknown = only.filter((n) => !LAYERS.some(([l]) => l === n));
+if (unknown.length) {
+  console.error(`unknown layer(s): ${unknown.join(', ')}; layers: ${LAYERS.map(([l]) => l).join(', ')}`);
+  process.exit(2);
+}
+
+const results = [];
+async function layer(name, fn) {
+  console.log(`\n=== ${name} ===`);
+  const t0 = Date.now();
+  let r;
+  try {
+    r = await fn();
+  } catch (e) {
+    console.error(e?.stack ?? String(e));
+    r = counts(0, 1, 0, `crashed: ${e?.message ?? e}`);
+  }
+  r.seconds = (Date.now() - t0) / 1000;
+  if (r.note && r.skipped && !r.passed && !r.failed) console.log(`SKIP: ${r.note}`);
+  results.push({ name, ...r });
+}
+
+const tStart = Date.now();
+await layer('types+build', typesAndBuild);
+for (const [name, fn] of LAYERS) if (!only.length || only.includes(name)) await layer(name, fn);
+
+const total = counts(0, 0, 0);
+console.log('\n=== summary ===');
+for (const r of results) {
+  for (const k of ['passed', 'failed', 'skipped']) total[k] += r[k];
+  const note = r.note ? ` (${r.note})` : '';
+  console.log(`${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed, ${r.skipped} skipped  ${r.seconds.toFixed(1).padStart(6)} s${note}`);
+}
+console.log(`${'total time'.padEnd(12)} ${((Date.now() - tStart) / 1000).toFixed(1)} s`);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed ? 1 : 0);

@@ -10,6 +10,27 @@ import type { Range } from '../types';
 export const TABLE_NAMES = ['filter', 'nat', 'mangle', 'raw', 'security'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** Built-in chains of each table (kernel `valid_hooks`; conntrack-facts §6a). */
+export const BUILTIN_CHAINS: Readonly<Record<TableName, readonly string[]>> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
+  security: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/** Verdicts every table knows without an extension (`-j ACCEPT` …). */
+export const STANDARD_TARGETS = ['ACCEPT', 'DROP', 'RETURN', 'QUEUE'] as const;
+
+export function isTableName(name: string): name is TableName {
+  return (TABLE_NAMES as readonly string[]).includes(name);
+}
+
+/** True when `chain` is a built-in chain of `table` (false for unknown tables). */
+export function isBuiltinChain(table: string, chain: string): boolean {
+  return isTableName(table) && BUILTIN_CHAINS[table].includes(chain);
+}
+
 /** One argument as iptables-restore sees it. */
 export interface Token {
   /** The argument after quote removal, e.g. `kubernetes service portals`. */
@@ -25,6 +46,11 @@ export interface Counters {
   packets: string;
   bytes: string;
   range: Range;
+  /**
+   * Both numbers parse as `iptables-restore --counters` reads them. Plain
+   * iptables-restore ignores counters, so a false here is not a syntax error.
+   */
+  numeric: boolean;
 }
 
 /** One option with its arguments, e.g. `! --dport 80` or `--ctstate RELATED,ESTABLISHED`. */
@@ -74,7 +100,8 @@ export interface RuleSpec {
   stray: OptionNode[];
 }
 
-export type Command = 'A' | 'I' | 'R' | 'D' | 'N' | 'X' | 'F' | 'Z' | 'P' | 'E';
+/** `C` (check), `L` (list) and `S` (list rules) are accepted by iptables-restore too (they only print). */
+export type Command = 'A' | 'I' | 'R' | 'D' | 'N' | 'X' | 'F' | 'Z' | 'P' | 'E' | 'C' | 'L' | 'S';
 
 interface LineBase {
   /** 0-based line number. */
@@ -96,6 +123,8 @@ export interface TableLine extends LineBase {
   kind: 'table';
   name: string;
   nameRange: Range;
+  /** One of TABLE_NAMES. */
+  known: boolean;
 }
 
 export interface ChainLine extends LineBase {
@@ -107,6 +136,14 @@ export interface ChainLine extends LineBase {
   policyRange: Range;
   counters?: Counters;
   table: string;
+  /** A built-in chain of its table (INPUT in filter …). */
+  builtin: boolean;
+  /**
+   * Declared by a `-N NAME` command rather than a `:NAME` line. The object is
+   * then not in `IptablesDocument.lines` (the CommandLine is); policy is `-`
+   * and policyRange is empty at the end of the name.
+   */
+  fromCommand?: CommandLine;
 }
 
 export interface CommandLine extends LineBase {
@@ -124,6 +161,25 @@ export interface CommandLine extends LineBase {
   rule?: RuleSpec;
   tokens: Token[];
   table: string;
+  /**
+   * Core options that are neither the command nor part of the rule: `-v`, `-c`,
+   * `-4`, `-6`, `-n`, `-x`, `-t`, `-w` … (some of them are errors in a restore file).
+   */
+  flags: OptionNode[];
+  /**
+   * `-4` or `-6` on the line: iptables-restore skips a `-6` line and
+   * ip6tables-restore a `-4` line (shared rule files).
+   */
+  ipVersion?: 4 | 6;
+  /**
+   * Cheap copies for whole-document passes (the parser builds `tokens`, `rule`,
+   * `chain` … of a line only when first read): `chain?.value`,
+   * `rule?.target?.name`, `rule?.target?.kind`, and whether `rule` is set.
+   */
+  chainName?: string;
+  targetName?: string;
+  targetKind?: 'jump' | 'goto';
+  hasRule?: boolean;
 }
 
 export interface CommitLine extends LineBase {
@@ -135,6 +191,8 @@ export interface CommitLine extends LineBase {
 export interface ErrorLine extends LineBase {
   kind: 'error';
   message: string;
+  /** The line split into arguments (when it looked like a command). */
+  tokens?: Token[];
 }
 
 export type IptLine = BlankLine | CommentLine | TableLine | ChainLine | CommandLine | CommitLine | ErrorLine;
@@ -142,6 +200,9 @@ export type IptLine = BlankLine | CommentLine | TableLine | ChainLine | CommandL
 export interface ParseError {
   range: Range;
   message: string;
+  /** What a quick-fix needs (e.g. `{ fix: 'remove-bom' }`); see actions.ts. */
+  data?: Record<string, unknown>;
+  related?: { range: Range; message: string }[];
 }
 
 export interface TableBlock {
@@ -150,6 +211,10 @@ export interface TableBlock {
   startLine: number;
   /** Line of COMMIT, or undefined when the table is not closed. */
   commitLine?: number;
+  /** Last line of the block: COMMIT, or the last line before the next table / end of text. */
+  endLine: number;
+  /** The `*name` line. */
+  header: TableLine;
   /** Chains declared with `:NAME` or `-N NAME`, in order. */
   chains: ChainLine[];
   commands: CommandLine[];
@@ -163,4 +228,8 @@ export interface IptablesDocument {
   errors: ParseError[];
   /** From the header or the addresses used; 'unknown' when nothing tells. */
   family: 'ipv4' | 'ipv6' | 'unknown';
+  /** The text starts with a byte order mark (line 0's columns then start at 1). */
+  bom: boolean;
+  /** Line endings found: iptables-restore only understands LF. */
+  eol: 'lf' | 'crlf' | 'cr' | 'mixed' | 'none';
 }

@@ -1,0 +1,152 @@
+// Real iptables for the test layers, always inside a throwaway network namespace
+// (`unshare -n`): every restore gets its own fresh, empty netns that disappears when
+// the command exits, so the host's rules are never read or changed.
+//
+//   netnsProblem()                    null, or why namespaces / the tools are unavailable
+//   restoreInNetns(file, opts)        iptables-nft-restore < file in a fresh netns
+//   restoreAndSave(file, opts)        restore, then iptables-nft-save in the same netns
+//   detectFamily(text, name)          'ipv4' | 'ipv6' for a dump without other hints
+//   runPool(items, size, fn)          small promise pool (the machine has 2 cores)
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+export const RESTORE = { ipv4: 'iptables-nft-restore', ipv6: 'ip6tables-nft-restore' };
+export const SAVE = { ipv4: 'iptables-nft-save', ipv6: 'ip6tables-nft-save' };
+export const LEGACY_RESTORE = { ipv4: 'iptables-legacy-restore', ipv6: 'ip6tables-legacy-restore' };
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Null when real iptables can run here in a throwaway namespace, otherwise a one-line
+ * reason (the caller prints it after `SKIP:`).
+ */
+export function netnsProblem() {
+  for (const cmd of ['unshare', RESTORE.ipv4, RESTORE.ipv6]) if (!have(cmd)) return `${cmd} not found`;
+  const r = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8' });
+  if (r.error) return `unshare -n: ${r.error.message}`;
+  if (r.status !== 0) return `unshare -n not permitted (${(r.stderr || '').trim() || 'exit ' + r.status})`;
+  return null;
+}
+
+/** Spawns `cmd args` with stdin from `file`; resolves { rc, stdout, stderr, ms, timedOut }. */
+function runWithFile(cmd, args, file, timeoutMs) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let fd;
+    try {
+      fd = openSync(file, 'r');
+    } catch (e) {
+      resolve({ rc: -1, stdout: '', stderr: `cannot open ${file}: ${e.code || e.message}`, ms: 0, timedOut: false });
+      return;
+    }
+    const child = spawn(cmd, args, { stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const done = (rc, error) => {
+      clearTimeout(timer);
+      resolve({
+        rc,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8') + (error ? `\n${error.message}` : ''),
+        ms: Date.now() - started,
+        timedOut,
+      });
+    };
+    child.on('error', (e) => done(-1, e));
+    child.on('close', (code, signal) => done(code ?? (signal ? 128 : -1)));
+  });
+}
+
+/**
+ * `unshare -n iptables-nft-restore < file` (ip6tables-nft-restore for family 'ipv6';
+ * the iptables-legacy-restore pair for backend 'legacy'). A real restore, not `--test`:
+ * only a real one checks chain existence and what the kernel accepts at commit time.
+ */
+export function restoreInNetns(file, { family = 'ipv4', backend = 'nft', timeoutMs = 120_000 } = {}) {
+  const tool = (backend === 'legacy' ? LEGACY_RESTORE : RESTORE)[family];
+  return runWithFile('unshare', ['-n', tool], file, timeoutMs);
+}
+
+/** True when the legacy backend works here (needs the kernel's ip_tables / ip6_tables). */
+export function legacyAvailable() {
+  for (const t of Object.values(LEGACY_RESTORE)) if (!have(t)) return false;
+  const r = spawnSync('unshare', ['-n', LEGACY_RESTORE.ipv4], { input: '*filter\nCOMMIT\n', encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/**
+ * Restores `file` in a fresh netns and prints the ruleset back with iptables-nft-save
+ * (a canonical round trip). Resolves { rc, stdout (the saved dump), stderr, ms }.
+ */
+export function restoreAndSave(file, { family = 'ipv4', timeoutMs = 120_000 } = {}) {
+  const script = `${RESTORE[family]} && ${SAVE[family]}`;
+  return runWithFile('unshare', ['-n', 'sh', '-c', script], file, timeoutMs);
+}
+
+// --- address family -------------------------------------------------------------
+
+const ADDR_OPTS = new Set(['-s', '--source', '--src', '-d', '--destination', '--dst', '--to-source', '--to-destination', '--to', '--src-range', '--dst-range']);
+const V6_ADDR = /^!?\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*\]?(\/\d+)?(-\[?[0-9a-fA-F:.]+\]?)?$/;
+const V4_ADDR = /^!?\d{1,3}(\.\d{1,3}){3}(\/[\d.]+)?(-\d{1,3}(\.\d{1,3}){3})?(:\d+(-\d+)?)?$/;
+
+/**
+ * Which restore tool a dump is written for: the save header first, then what the rules
+ * say (IPv6 addresses after -s/-d and NAT options, icmpv6 protocol / types / reject
+ * codes against IPv4 addresses and icmp), then the file name (ip6tables, .v6, 6.rules).
+ * Defaults to ipv4.
+ */
+export function detectFamily(text, name = '') {
+  const head = text.slice(0, 4096);
+  if (/^#\s*Generated by ip6tables/m.test(head)) return 'ipv6';
+  if (/^#\s*Generated by iptables/m.test(head)) return 'ipv4';
+  let v6 = 0;
+  let v4 = 0;
+  const limit = Math.min(text.length, 4 * 1024 * 1024);
+  const body = text.slice(0, limit);
+  for (const line of body.split('\n')) {
+    if (line[0] !== '-' && line[0] !== '[') continue;
+    const toks = line.split(/\s+/);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (ADDR_OPTS.has(t) && i + 1 < toks.length) {
+        let v = toks[i + 1];
+        if (v === '!' && i + 2 < toks.length) v = toks[i + 2];
+        if (V4_ADDR.test(v)) v4++;
+        else if (v.includes(':') && V6_ADDR.test(v) && (v.match(/:/g) || []).length >= 2) v6++;
+      } else if (t === 'icmpv6' || t === 'ipv6-icmp' || t === 'icmp6' || t === '--icmpv6-type' || t.startsWith('icmp6-')) v6++;
+      else if (t === 'icmp' || t === '--icmp-type' || (t.startsWith('icmp-') && /unreachable|prohibited/.test(t))) v4++;
+    }
+  }
+  if (v6 && !v4) return 'ipv6';
+  if (v4 && !v6) return 'ipv4';
+  const base = name.replace(/\\/g, '/').split('/').pop() || '';
+  if (/ip6tables|(^|[._-])v6([._-]|$)|6\.rules$/i.test(base)) return 'ipv6';
+  if (v6 > v4) return 'ipv6';
+  return 'ipv4';
+}
+
+// --- pool -----------------------------------------------------------------------
+
+/** Runs `fn(item, index)` over items with at most `size` running at once; results in order. */
+export async function runPool(items, size, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
+  return results;
+}

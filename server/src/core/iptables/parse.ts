@@ -1,0 +1,1495 @@
+// iptables-save / iptables-restore parser, faithful to iptables-restore 1.8.9
+// (iptables-nft-restore, Debian's default; legacy differences are noted).
+//
+// Every physical line becomes one IptLine with ranges; errors are data (never
+// thrown). The behaviour below was checked case by case against the real
+// `iptables-nft-restore` and `iptables-legacy-restore` 1.8.9 inside `unshare -n`
+// (test/fixtures/iptables/parse/*.rules hold those cases with the verdicts).
+//
+// How iptables-restore reads a line (xtables-restore.c, xshared.c):
+//  - `#` starts a comment only in column 1; an empty line is skipped. A line of
+//    spaces is NOT empty: inside a table it is a command without a command
+//    ("no command specified"), outside a table the line "failed".
+//  - `COMMIT` must be exactly that (no spaces, no CR) and only inside a table.
+//  - `*name` opens a table only when none is open; the name is the first word
+//    after `*` (spaces allowed before it, words after it ignored). Inside an open
+//    table a `*name` line is read as a command ("Bad argument `*nat'").
+//  - `:NAME POLICY [p:b]` inside a table: words split on spaces/tabs; the
+//    counters are only read with `--counters` (so bad chain counters pass).
+//  - anything else inside a table is a command line: an optional `[p:b]`
+//    prefix (syntax checked always: "need ]"/"need :"), then arguments split by
+//    add_param_to_argv: spaces/tabs separate; `"` opens a quote anywhere (also in
+//    the middle of a word, whose text continues); inside quotes `\x` is x; the
+//    closing quote ENDS the argument (`"ab"cd` is two arguments, `""` is an empty
+//    one); outside quotes a backslash is an ordinary character; `'` is ordinary.
+//  - arguments then go through getopt_long like the iptables command: short
+//    options can be clustered (`-fv`), long options may be abbreviated while no
+//    extension is loaded, a `!` argument negates the next option, and any other
+//    argument no option consumed is "Bad argument".
+//  - limits: 10,239 bytes per line (longer lines are read in pieces), 1,023
+//    bytes per argument, 251 arguments per line, chain names of 28 bytes.
+//  - CR before LF is part of the line to iptables-restore: `*filter\r` is an
+//    unknown table, `COMMIT\r` a bad argument. A BOM makes line 1 fail.
+
+import { bomLength } from '../text';
+import type { Range } from '../types';
+import {
+  STANDARD_TARGETS,
+  isBuiltinChain,
+  isTableName,
+  type ChainLine,
+  type Command,
+  type CommandLine,
+  type Counters,
+  type IptablesDocument,
+  type IptLine,
+  type MatchNode,
+  type OptionNode,
+  type ParseError,
+  type RuleSpec,
+  type TableBlock,
+  type TargetNode,
+  type Token,
+} from './ast';
+
+/** fgets() buffer of iptables-restore: a longer line is read as several lines. */
+export const MAX_LINE_BYTES = 10239;
+/** xshared.c `param_buffer[1024]`: one argument must stay below 1024 bytes. */
+export const MAX_ARG_BYTES = 1023;
+/** MAX_ARGC (255) minus argv[0], `-t`, the table name and the terminating slot. */
+export const MAX_ARGS = 251;
+/** XT_EXTENSION_MAXNAMELEN (29) minus the terminating NUL. */
+export const MAX_CHAIN_NAME = 28;
+
+/** Target names `-N` may not use (iptables 1.8.9 loads these extensions). */
+const TARGETS_BOTH = [
+  ...STANDARD_TARGETS,
+  'standard',
+  'AUDIT',
+  'CHECKSUM',
+  'CLASSIFY',
+  'CONNMARK',
+  'CONNSECMARK',
+  'CT',
+  'DNAT',
+  'DSCP',
+  'HMARK',
+  'IDLETIMER',
+  'LED',
+  'LOG',
+  'MARK',
+  'MASQUERADE',
+  'NETMAP',
+  'NFLOG',
+  'NFQUEUE',
+  'NOTRACK',
+  'RATEEST',
+  'REDIRECT',
+  'REJECT',
+  'SECMARK',
+  'SET',
+  'SNAT',
+  'SYNPROXY',
+  'TCPMSS',
+  'TCPOPTSTRIP',
+  'TEE',
+  'TOS',
+  'TPROXY',
+  'TRACE',
+];
+const TARGETS_V4_ONLY = ['ECN', 'TTL'];
+const TARGETS_V6_ONLY = ['HL', 'DNPT', 'SNPT'];
+
+function clashesWithTarget(name: string, family: IptablesDocument['family']): boolean {
+  if (TARGETS_BOTH.includes(name)) return true;
+  if (family === 'ipv4') return TARGETS_V4_ONLY.includes(name);
+  if (family === 'ipv6') return TARGETS_V6_ONLY.includes(name);
+  return false;
+}
+
+// ---------------------------------------------------------------- core options
+
+/** Long options of the iptables command → the short letter (`0` = --line-numbers). */
+const CORE_LONG: Readonly<Record<string, string>> = {
+  append: 'A',
+  check: 'C',
+  delete: 'D',
+  insert: 'I',
+  replace: 'R',
+  list: 'L',
+  'list-rules': 'S',
+  flush: 'F',
+  zero: 'Z',
+  'new-chain': 'N',
+  'delete-chain': 'X',
+  'rename-chain': 'E',
+  policy: 'P',
+  source: 's',
+  destination: 'd',
+  src: 's',
+  dst: 'd',
+  protocol: 'p',
+  'in-interface': 'i',
+  jump: 'j',
+  table: 't',
+  match: 'm',
+  numeric: 'n',
+  'out-interface': 'o',
+  verbose: 'v',
+  wait: 'w',
+  'wait-interval': 'W',
+  exact: 'x',
+  fragments: 'f',
+  version: 'V',
+  help: 'h',
+  'line-numbers': '0',
+  modprobe: 'M',
+  'set-counters': 'c',
+  goto: 'g',
+  ipv4: '4',
+  ipv6: '6',
+};
+const CORE_LONG_NAMES = Object.keys(CORE_LONG);
+const CORE_LONG_MAP: ReadonlyMap<string, string> = new Map(Object.entries(CORE_LONG));
+
+/** Argument kind per letter: 0 none, 1 required, 2 optional (attached, or peeked like xs_has_arg). */
+const CORE_ARG: Readonly<Record<string, 0 | 1 | 2>> = {
+  A: 1, C: 1, D: 1, I: 1, R: 1, L: 2, S: 2, F: 2, Z: 2, N: 1, X: 2, E: 1, P: 1,
+  s: 1, d: 1, p: 1, i: 1, j: 1, t: 1, m: 1, n: 0, o: 1, v: 0, w: 2, W: 2, x: 0,
+  f: 0, V: 0, h: 2, '0': 0, M: 1, c: 1, g: 1, '4': 0, '6': 0,
+};
+const COMMAND_LETTERS = 'ACDIRLSFZNXEP';
+const GENERIC_LETTERS = 'psdiof';
+
+// commands_v_options (iptables 1.8.9): which options each command forbids ('x').
+// Columns:                       -n -s -d -p -j -v -x -i -o --line-numbers -c -f
+const OPT_COLUMNS = ['n', 's', 'd', 'p', 'j', 'v', 'x', 'i', 'o', '0', 'c', 'f'];
+const ILLEGAL: Readonly<Record<string, string>> = {
+  I: 'x.....x..x..',
+  D: 'x.....x..xx.',
+  DN: 'xxxxx.xxxxxx', // -D CHAIN RULENUM
+  R: 'x.....x..x..',
+  A: 'x.....x..x..',
+  L: '.xxxx..xx.xx',
+  F: 'xxxxx.xxxxxx',
+  Z: 'xxxxx.xxxxxx',
+  N: 'xxxxx.xxxxxx',
+  X: 'xxxxx.xxxxxx',
+  P: 'xxxxx.xxxx.x',
+  E: 'xxxxx.xxxxxx',
+  S: 'xxxxx.xxxxxx',
+  C: 'x.....x..xx.',
+};
+
+// ------------------------------------------------------- extension arity hints
+
+/** Protocol (as `-p` names it) → the module `-p` loads implicitly. */
+const PROTO_MODULE: Readonly<Record<string, string>> = {
+  tcp: 'tcp', '6': 'tcp',
+  udp: 'udp', '17': 'udp',
+  udplite: 'udplite', '136': 'udplite',
+  icmp: 'icmp', '1': 'icmp',
+  icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', icmp6: 'icmp6', '58': 'icmp6',
+  sctp: 'sctp', '132': 'sctp',
+  dccp: 'dccp', '33': 'dccp',
+  esp: 'esp', '50': 'esp',
+  ah: 'ah', '51': 'ah',
+  mh: 'mh', 'ipv6-mh': 'mh', '135': 'mh',
+};
+
+/** Options of the implicit protocol matches (so `-p tcp -m state … --dport` goes to tcp). */
+const PROTO_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  tcp: ['--sport', '--source-port', '--dport', '--destination-port', '--syn', '--tcp-flags', '--tcp-option'],
+  udp: ['--sport', '--source-port', '--dport', '--destination-port'],
+  udplite: [],
+  sctp: ['--sport', '--source-port', '--dport', '--destination-port', '--chunk-types'],
+  dccp: ['--sport', '--source-port', '--dport', '--destination-port', '--dccp-types', '--dccp-option'],
+  icmp: ['--icmp-type'],
+  icmp6: ['--icmpv6-type'],
+  esp: ['--espspi'],
+  ah: ['--ahspi', '--ahlen', '--ahres'],
+  mh: ['--mh-type'],
+};
+
+/** `module:option` pairs that take two arguments. */
+const TWO_ARGS = new Set(['tcp:--tcp-flags', 'sctp:--chunk-types', 'set:--match-set', 'set:--set', 'SET:--add-set', 'SET:--del-set', 'SET:--map-set']);
+
+/** `module:option` pairs that take no argument (a word after them is a "Bad argument"). */
+const NO_ARGS = new Set([
+  'tcp:--syn',
+  ...['--set', '--rcheck', '--update', '--remove', '--rsource', '--rdest', '--reap', '--rttl'].map((o) => 'recent:' + o),
+  'CT:--notrack',
+  ...['--log-tcp-sequence', '--log-tcp-options', '--log-ip-options', '--log-uid', '--log-macdecode'].map((o) => 'LOG:' + o),
+  ...['--random', '--random-fully', '--persistent'].flatMap((o) => ['DNAT:' + o, 'SNAT:' + o]),
+  'MASQUERADE:--random', 'MASQUERADE:--random-fully', 'REDIRECT:--random',
+  'TCPMSS:--clamp-mss-to-pmtu',
+  ...['--physdev-is-in', '--physdev-is-out', '--physdev-is-bridged'].map((o) => 'physdev:' + o),
+  ...['--transparent', '--nowildcard', '--restore-skmark'].map((o) => 'socket:' + o),
+  'CHECKSUM:--checksum-fill',
+  'SET:--exist',
+  'connlimit:--connlimit-saddr', 'connlimit:--connlimit-daddr',
+  'addrtype:--limit-iface-in', 'addrtype:--limit-iface-out',
+  'policy:--strict', 'policy:--next',
+  'NFQUEUE:--queue-bypass', 'NFQUEUE:--fail-open', 'NFQUEUE:--queue-cpu-fanout',
+  'string:--icase',
+  'owner:--socket-exists', 'owner:--suppl-groups',
+  ...['--loose', '--validmark', '--accept-local', '--invert'].map((o) => 'rpfilter:' + o),
+  'ecn:--ecn-tcp-cwr', 'ecn:--ecn-tcp-ece',
+  ...['--fragres', '--fragfirst', '--fragmore', '--fraglast'].map((o) => 'frag:' + o),
+  'rt:--rt-0-res', 'rt:--rt-0-not-strict',
+  'ipv6header:--soft',
+  'connlabel:--set',
+  'CONNSECMARK:--save', 'CONNSECMARK:--restore',
+  'SYNPROXY:--sack-perm', 'SYNPROXY:--timestamp', 'SYNPROXY:--ecn',
+  'IDLETIMER:--alarm',
+  'LED:--led-always-blink',
+  'CLUSTERIP:--new',
+  'time:--kerneltz', 'time:--utc', 'time:--localtz', 'time:--contiguous',
+]);
+
+/** `module:option` pairs whose argument is free text: the next word is taken even if it starts with `-`. */
+const TEXT_ARG = new Set(['comment:--comment', 'LOG:--log-prefix', 'NFLOG:--nflog-prefix', 'ULOG:--ulog-prefix', 'string:--string', 'string:--hex-string']);
+
+const TEXT = 3;
+/** module → option → 0 (no argument), 2 (two), TEXT (one, free text); missing = one argument. */
+const ARITY: ReadonlyMap<string, ReadonlyMap<string, number>> = (() => {
+  const m = new Map<string, Map<string, number>>();
+  const add = (keys: Iterable<string>, n: number) => {
+    for (const k of keys) {
+      const c = k.indexOf(':');
+      const mod = k.slice(0, c);
+      if (!m.has(mod)) m.set(mod, new Map());
+      m.get(mod)!.set(k.slice(c + 1), n);
+    }
+  };
+  add(NO_ARGS, 0);
+  add(TWO_ARGS, 2);
+  add(TEXT_ARG, TEXT);
+  return m;
+})();
+
+// -------------------------------------------------------------------- helpers
+
+function rng(line: number, start: number, end: number): Range {
+  return { start: { line, character: start }, end: { line, character: end } };
+}
+
+/** UTF-8 byte length (iptables counts bytes). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** `sscanf("%llu")` accepts optional blanks, a sign and at least one digit. */
+function scansUnsigned(s: string): boolean {
+  return /^[ \t\n\v\f\r]*[+-]?[0-9]/.test(s);
+}
+
+/** Is `s` a `[%llu:%llu]` counter pair as sscanf reads it? */
+function scansCounterPair(s: string): boolean {
+  return /^\[[ \t\n\v\f\r]*[+-]?[0-9]+:[ \t\n\v\f\r]*[+-]?[0-9]/.test(s);
+}
+
+// ------------------------------------------------------------- lean nodes
+//
+// A kube-proxy dump has millions of arguments; building three objects per range
+// up front costs seconds of allocation and GC. Tokens, options, matches and
+// targets therefore keep plain numbers and build their `Range` objects when
+// asked (each access returns a fresh plain object, safe to serialise or keep).
+
+/** One argument (implements ast.Token). Treat the fields as read-only. */
+export class Tok implements Token {
+  #src: string;
+  constructor(
+    src: string,
+    public line: number,
+    public start: number,
+    public end: number,
+    public value: string,
+    public quoted: boolean,
+  ) {
+    this.#src = src;
+  }
+  /** Reuse (the parser's scratch pool only). */
+  reset(src: string, line: number, start: number, end: number, value: string, quoted: boolean): void {
+    this.#src = src;
+    this.line = line;
+    this.start = start;
+    this.end = end;
+    this.value = value;
+    this.quoted = quoted;
+  }
+  get raw(): string {
+    return this.quoted ? this.#src.slice(this.start, this.end) : this.value;
+  }
+  get range(): Range {
+    return rng(this.line, this.start, this.end);
+  }
+  /** The part of this argument from column `start` on, as an argument of its own. */
+  sub(start: number, value: string): Tok {
+    const q = this.#src.indexOf('"', start);
+    return new Tok(this.#src, this.line, start, this.end, value, this.quoted && q >= 0 && q < this.end);
+  }
+}
+
+/** One option with its arguments (implements ast.OptionNode). */
+export class Opt implements OptionNode {
+  constructor(
+    readonly name: string,
+    /** Columns of the option name. */
+    readonly nameStart: number,
+    readonly nameEnd: number,
+    readonly line: number,
+    readonly values: Tok[],
+    readonly negation: Tok | undefined,
+  ) {}
+  get negated(): boolean {
+    return this.negation !== undefined;
+  }
+  get nameRange(): Range {
+    return rng(this.line, this.nameStart, this.nameEnd);
+  }
+  get negationRange(): Range | undefined {
+    return this.negation?.range;
+  }
+  get start(): number {
+    return this.negation && this.negation.start < this.nameStart ? this.negation.start : this.nameStart;
+  }
+  get end(): number {
+    let e = this.nameEnd;
+    for (const v of this.values) if (v.end > e) e = v.end;
+    if (this.negation && this.negation.end > e) e = this.negation.end;
+    return e;
+  }
+  get range(): Range {
+    return rng(this.line, this.start, this.end);
+  }
+}
+
+/** `-m NAME …` or the implicit protocol match (implements ast.MatchNode). */
+export class Match implements MatchNode {
+  readonly options: Opt[] = [];
+  constructor(
+    readonly name: string,
+    /** The module name (for an implicit match: the `-p` value). */
+    readonly nameTok: Tok,
+    readonly implicit: boolean,
+    /** Column where `-m` starts (unused for implicit matches). */
+    readonly start0: number,
+  ) {}
+  get nameRange(): Range {
+    return this.nameTok.range;
+  }
+  get range(): Range {
+    const o = this.options;
+    let start = this.implicit && o.length ? o[0].start : this.start0;
+    let end = this.implicit && o.length ? o[0].end : this.nameTok.end;
+    for (const x of o) {
+      if (x.start < start) start = x.start;
+      if (x.end > end) end = x.end;
+    }
+    return rng(this.nameTok.line, start, end);
+  }
+}
+
+/** `-j NAME …` / `-g NAME` (implements ast.TargetNode). */
+export class Target implements TargetNode {
+  readonly options: Opt[] = [];
+  constructor(
+    readonly name: string,
+    readonly nameTok: Tok,
+    readonly kind: 'jump' | 'goto',
+    readonly start0: number,
+  ) {}
+  get nameRange(): Range {
+    return this.nameTok.range;
+  }
+  get range(): Range {
+    let end = this.nameTok.end;
+    for (const x of this.options) if (x.end > end) end = x.end;
+    return rng(this.nameTok.line, this.start0, end);
+  }
+}
+
+/**
+ * Splits `s[from, to)` into arguments exactly like iptables-restore's
+ * add_param_to_argv (see the header comment). Tokens keep their raw text.
+ */
+export function splitArgs(s: string, line: number, from = 0, to = s.length): Tok[] {
+  const out: Tok[] = [];
+  let i = from;
+  while (i < to) {
+    let c = s.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let value = null as string | null; // null while the value equals the raw text
+    while (i < to) {
+      c = s.charCodeAt(i);
+      if (c === 34 /* " */) {
+        if (value === null) value = s.slice(start, i);
+        i++;
+        while (i < to) {
+          const d = s.charCodeAt(i);
+          if (d === 92 /* \ */) {
+            if (i + 1 < to) value += s[i + 1];
+            i += 2;
+            continue;
+          }
+          i++;
+          if (d === 34) break;
+          value += s[i - 1];
+        }
+        if (i > to) i = to;
+        break; // the closing quote (or the end of the line) ends the argument
+      }
+      if (c === 32 || c === 9) break;
+      i++;
+    }
+    if (value === null) out.push(new Tok(s, line, start, i, s.slice(start, i), false));
+    else out.push(new Tok(s, line, start, i, value, true));
+  }
+  return out;
+}
+
+function hasArg(t: Tok | undefined): boolean {
+  // xs_has_arg(): the next argument exists and does not start with '-' or '!'
+  return t !== undefined && t.value[0] !== '-' && t.value[0] !== '!';
+}
+
+function isCoreLetter(l: string): boolean {
+  return l !== '0' && Object.prototype.hasOwnProperty.call(CORE_ARG, l);
+}
+
+/** Looks like a value rather than an option (for options of unknown arity). */
+function valueLike(t: Tok | undefined): boolean {
+  if (!t) return false;
+  if (t.quoted) return true;
+  const v = t.value;
+  if (v === '!') return false;
+  if (v[0] !== '-') return true;
+  if (v === '-' || (v.charCodeAt(1) >= 48 && v.charCodeAt(1) <= 57)) return true;
+  if (v[1] === '-') return false;
+  // `-xyz` is an option only if its letters are (else getopt would fail on it)
+  for (let i = 1; i < v.length; i++) {
+    const l = v[i];
+    if (!isCoreLetter(l)) return true;
+    if (CORE_ARG[l] !== 0) return false;
+  }
+  return false;
+}
+
+function isRuleNumber(v: string): boolean {
+  // xtables_strtoui(rule, NULL, &n, 1, INT_MAX) with base 0: decimal, 0x… hex, 0… octal
+  const m = /^\s*(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
+  if (!m) return false;
+  const t = m[1];
+  const n = /^0[xX]/.test(t) ? parseInt(t, 16) : t.length > 1 && t[0] === '0' ? parseInt(t, 8) : Number(t);
+  return n >= 1 && n <= 2147483647;
+}
+
+export const COMMAND_NAMES: Readonly<Record<string, string>> = {
+  A: 'append', C: 'check', D: 'delete', I: 'insert', R: 'replace', L: 'list', S: 'list-rules',
+  F: 'flush', Z: 'zero', N: 'new-chain', X: 'delete-chain', E: 'rename-chain', P: 'policy',
+};
+
+// ------------------------------------------------------- one command line
+
+/** Fills `pool[0..n)` with the arguments of `s[from, to)` (reusing the objects); returns n. */
+function splitPooled(s: string, line: number, from: number, to: number, pool: Tok[]): number {
+  let n = 0;
+  let i = from;
+  while (i < to) {
+    let c = s.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let quoted = false;
+    while (i < to) {
+      c = s.charCodeAt(i);
+      if (c === 34) {
+        quoted = true;
+        break;
+      }
+      if (c === 32 || c === 9) break;
+      i++;
+    }
+    let value: string;
+    if (quoted) {
+      // rare: let splitArgs do the quote rules for this one argument
+      const t = splitArgs(s, line, start, to)[0];
+      i = t.end;
+      value = t.value;
+    } else value = s.slice(start, i);
+    let tok = pool[n];
+    if (!tok) tok = pool[n] = new Tok(s, line, start, i, value, quoted);
+    else tok.reset(s, line, start, i, value, quoted);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * getopt_long over one line's arguments, the way `iptables` (do_parse) reads
+ * them in restore mode. One instance is reused for every line. With `build`
+ * false it only checks the line and notes command, chain and target (no
+ * objects survive the line); with `build` true it also builds the tree.
+ */
+class CommandParser {
+  errors: ParseError[] = [];
+  family = { v4: 0, v6: 0 };
+  docFamily: IptablesDocument['family'] = 'unknown';
+  private readonly pool: Tok[] = [];
+
+  // per line
+  private build = false;
+  private line = 0;
+  private toks: Tok[] = [];
+  private ntoks = 0;
+  private pos = 0;
+  private errorsBefore = 0;
+  command: Command | undefined;
+  private commandToken: Tok | undefined;
+  private deleteByNumber = false;
+  chainName: string | undefined;
+  chainStart = 0;
+  chainEnd = 0;
+  private chain: Tok | undefined;
+  private arg: Tok | undefined;
+  private ipVersion: 4 | 6 | undefined;
+  private flags: Opt[] = [];
+  private readonly seen = new Map<string, Tok>();
+  private generic: Opt[] = [];
+  private protocol: RuleSpec['protocol'];
+  private protoTok: Tok | undefined;
+  private protoModule: string | undefined;
+  private matches: Match[] = [];
+  private readonly matchNames: string[] = [];
+  private stray: Opt[] = [];
+  targetName: string | undefined;
+  targetKind: 'jump' | 'goto' | undefined;
+  private target: Target | undefined;
+  private curName = '';
+  private curIsMatch = false;
+  private cur: Match | Target | undefined;
+  private implicit: Match | undefined;
+  private implicitName: string | undefined;
+  private extLoaded = false;
+  private invert: Tok | undefined;
+  private badArgs = 0;
+  private counters: Counters | undefined;
+  hasRule = false;
+
+  private err(start: number, end: number, message: string, data?: Record<string, unknown>): void {
+    const e: ParseError = { range: rng(this.line, start, end), message };
+    if (data) e.data = data;
+    this.errors.push(e);
+  }
+
+  private errTok(t: Tok, message: string, data?: Record<string, unknown>): void {
+    this.err(t.start, t.end, message, data);
+  }
+
+  /**
+   * Parses one command line. `ok` is false when the line has no command. The
+   * tree (`cmd`, `tokens`) is only built when `build` is true.
+   */
+  parse(s: string, line: number, from: number, table: string, lineRange: Range | null, build: boolean): { ok: boolean; cmd?: CommandLine; tokens?: Tok[]; message?: string } {
+    this.build = build;
+    this.line = line;
+    this.errorsBefore = this.errors.length;
+    this.command = undefined;
+    this.commandToken = undefined;
+    this.deleteByNumber = false;
+    this.chainName = undefined;
+    this.chain = undefined;
+    this.arg = undefined;
+    this.ipVersion = undefined;
+    this.seen.clear();
+    this.protocol = undefined;
+    this.protoTok = undefined;
+    this.protoModule = undefined;
+    this.matchNames.length = 0;
+    this.targetName = undefined;
+    this.targetKind = undefined;
+    this.target = undefined;
+    this.curName = '';
+    this.curIsMatch = false;
+    this.cur = undefined;
+    this.implicit = undefined;
+    this.implicitName = undefined;
+    this.extLoaded = false;
+    this.invert = undefined;
+    this.badArgs = 0;
+    this.counters = undefined;
+    this.hasRule = false;
+    if (build) {
+      this.flags = [];
+      this.generic = [];
+      this.matches = [];
+      this.stray = [];
+    }
+
+    let to = s.length;
+    if (s.charCodeAt(from) === 91 /* [ */) {
+      // tokenize_rule_counters(): strchr ']', then strtok ':' and strtok ']'
+      const ptr = s.indexOf(']', from);
+      let j = from + 1;
+      while (j < s.length && s.charCodeAt(j) === 58) j++;
+      if (ptr < 0) {
+        this.err(from, s.length, 'rule counters `[packets:bytes]` without `]` (iptables-restore: "Bad line: need ]")');
+        return { ok: false, tokens: [], message: 'bad rule counters' };
+      }
+      if (j >= s.length) {
+        this.err(from, ptr + 1, 'rule counters without `:` (iptables-restore: "Bad line: need :")');
+        return { ok: false, tokens: [], message: 'bad rule counters' };
+      }
+      let pEnd = s.indexOf(':', j);
+      if (pEnd < 0) pEnd = s.length;
+      let k = pEnd < s.length ? pEnd + 1 : s.length;
+      while (k < s.length && s.charCodeAt(k) === 93) k++;
+      if (k >= s.length) {
+        this.err(from, ptr + 1, 'rule counters must be `[packets:bytes]` (iptables-restore: "Bad line: need ]")');
+        return { ok: false, tokens: [], message: 'bad rule counters' };
+      }
+      let bEnd = s.indexOf(']', k);
+      if (bEnd < 0) bEnd = s.length;
+      if (build) {
+        const packets = s.slice(j, pEnd);
+        const bytes = s.slice(k, bEnd);
+        this.counters = { packets, bytes, range: rng(line, from, ptr + 1), numeric: scansUnsigned(packets) && scansUnsigned(bytes) };
+      }
+      // strtok wrote NULs at pEnd and bEnd: the command text ends at the first one after `]`.
+      if (pEnd > ptr && pEnd < to) to = pEnd;
+      else if (bEnd > ptr && bEnd < to) to = bEnd;
+      from = ptr + 1;
+    }
+
+    if (build) {
+      this.toks = splitArgs(s, line, from, to);
+      this.ntoks = this.toks.length;
+    } else {
+      this.toks = this.pool;
+      this.ntoks = splitPooled(s, line, from, to, this.pool);
+    }
+    const toks = this.toks;
+    const n = this.ntoks;
+    if (n > MAX_ARGS) {
+      this.err(toks[MAX_ARGS].start, toks[n - 1].end, `more than ${MAX_ARGS} arguments on one line (iptables-restore: "Parser cannot handle more arguments")`);
+    }
+    for (let i = 0; i < n; i++) {
+      const t = toks[i];
+      if (t.value.length * 3 > MAX_ARG_BYTES && utf8Length(t.value) > MAX_ARG_BYTES) {
+        this.errTok(t, `argument longer than ${MAX_ARG_BYTES} bytes (iptables-restore: "Parameter too long!")`);
+      }
+    }
+
+    for (this.pos = 0; this.pos < n; ) {
+      const tok = toks[this.pos++];
+      if (!this.step(tok)) break;
+    }
+    if (this.invert) this.errTok(this.invert, '`!` at the end of the line negates nothing (iptables: "nothing appropriate following !")');
+
+    const command = this.command;
+    const commandToken = this.commandToken;
+    const outToks = build ? toks : undefined;
+    if (!command || !commandToken) {
+      let message = 'no command on this line (iptables-restore: "no command specified"); rules start with -A CHAIN';
+      if (!n) message = 'a line of only spaces or tabs is not empty to iptables-restore ("no command specified"); remove the blanks';
+      // One error per line is enough when an argument was already rejected.
+      if (this.errors.length === this.errorsBefore || !n) {
+        if (n) this.errTok(toks[0], message);
+        else this.errors.push({ range: lineRange ?? rng(line, 0, s.length), message, data: { fix: 'trim-line' } });
+      }
+      return { ok: false, tokens: build ? toks : splitArgs(s, line, from, to), message };
+    }
+
+    // commands_v_options: options this command does not allow.
+    const row = ILLEGAL[command === 'D' && this.deleteByNumber ? 'DN' : command];
+    if (row && this.seen.size) {
+      for (const [l, t] of this.seen) {
+        const col = OPT_COLUMNS.indexOf(l);
+        if (col >= 0 && row[col] === 'x') {
+          const shown = t.value.startsWith('--') ? t.value.split('=')[0] : '-' + l;
+          this.errTok(t, `\`${shown}\` is not allowed with -${command}${command === 'D' && this.deleteByNumber ? ' CHAIN RULENUM' : ''} (iptables: "Illegal option with this command")`);
+        }
+      }
+    }
+    this.hasRule = command === 'A' || command === 'I' || command === 'R' || command === 'C' || (command === 'D' && !this.deleteByNumber);
+    if (!build) return { ok: true };
+
+    const cmd: CommandLine = { kind: 'command', line, range: lineRange ?? rng(line, 0, s.length), command, commandToken, tokens: outToks!, table, flags: this.flags };
+    if (this.chain) cmd.chain = this.chain;
+    if (this.arg) cmd.arg = this.arg;
+    if (this.counters) cmd.counters = this.counters;
+    if (this.ipVersion) cmd.ipVersion = this.ipVersion;
+    if (this.hasRule) {
+      const rule: RuleSpec = { generic: this.generic, matches: this.matches, stray: this.stray };
+      if (this.protocol) rule.protocol = this.protocol;
+      if (this.target) rule.target = this.target;
+      cmd.rule = rule;
+    }
+    return { ok: true, cmd, tokens: toks };
+  }
+
+  private next(): Tok | undefined {
+    return this.pos < this.ntoks ? this.toks[this.pos] : undefined;
+  }
+
+  private take(): Tok {
+    return this.toks[this.pos++];
+  }
+
+  /** Handles one argument; false stops the loop (`--`). */
+  private step(tok: Tok): boolean {
+    const v = tok.value;
+    // ---- non-option arguments
+    if (v.length < 2 || v.charCodeAt(0) !== 45 /* - */) {
+      if (v === '!') {
+        if (this.invert) this.errTok(tok, 'two `!` in a row (iptables: "multiple consecutive ! not allowed")');
+        this.invert = tok;
+        return true;
+      }
+      this.badArgument(tok);
+      return true;
+    }
+    if (v === '--') {
+      if (this.pos < this.ntoks) {
+        this.err(tok.start, this.toks[this.ntoks - 1].end, '`--` ends the options; iptables rejects the words after it ("unknown arguments found on commandline")');
+      }
+      return false;
+    }
+
+    if (v.charCodeAt(1) === 45 /* - */) {
+      // ---- long option, maybe `--name=value`
+      const eq = v.indexOf('=');
+      const long = eq >= 0 ? v.slice(2, eq) : v.slice(2);
+      const nameText = eq >= 0 ? v.slice(0, eq) : v;
+      let attached: Tok | undefined;
+      let nameEnd = tok.end;
+      if (eq >= 0) {
+        const rawEq = tok.raw.indexOf('=');
+        attached = tok.sub(tok.start + rawEq + 1, v.slice(eq + 1));
+        nameEnd = tok.start + rawEq;
+      }
+      let letter: string | undefined = CORE_LONG_MAP.get(long);
+      if (letter === undefined) {
+        if (long === 'fragment') letter = 'f';
+        else if (!this.extLoaded && long.length > 0) {
+          // getopt_long accepts unambiguous abbreviations while only core options exist
+          const cands = CORE_LONG_NAMES.filter((c) => c.startsWith(long));
+          const letters = new Set(cands.map((c) => CORE_LONG[c]));
+          if (letters.size === 1) letter = CORE_LONG[cands[0]];
+          else if (letters.size > 1) {
+            this.errTok(tok, `\`${nameText}\` is ambiguous (could be ${cands.map((c) => '--' + c).join(', ')})`);
+            this.invert = undefined;
+            return true;
+          }
+        }
+      }
+      if (letter === undefined) this.extOption(tok, nameText, tok.start, nameEnd, attached);
+      else this.coreOption(letter, nameText, tok, tok.start, nameEnd, attached);
+      return true;
+    }
+
+    // ---- short option(s), possibly clustered (`-fv`); a letter with an argument takes the rest
+    for (let p = 1; p < v.length; p++) {
+      const l = v[p];
+      const ns = p === 1 ? tok.start : tok.start + p;
+      const ne = tok.start + p + 1;
+      if (!isCoreLetter(l)) {
+        this.err(ns, ne, `unknown option \`-${l}\` (iptables has no such option)`);
+        this.invert = undefined;
+        return true;
+      }
+      if (CORE_ARG[l] !== 0 && p + 1 < v.length) {
+        this.coreOption(l, '-' + l, tok, ns, ne, tok.sub(ne, v.slice(p + 1)));
+        return true;
+      }
+      this.coreOption(l, '-' + l, tok, ns, ne, undefined);
+    }
+    return true;
+  }
+
+  private badArgument(t: Tok): void {
+    if (this.badArgs++ > 0) return; // iptables stops at the first one
+    const v = t.value;
+    let message = `Bad argument \`${v}\`: no option takes this word`;
+    if (v.startsWith('#')) message = 'a comment must start with `#` in column 1; iptables-restore reads this `#` as an argument (Bad argument `#`)';
+    else if (v === 'COMMIT' || v === 'commit') message = 'COMMIT must be alone on its line, in capitals, without spaces (iptables-restore: Bad argument)';
+    else if (v.startsWith(':')) message = 'a chain declaration must start with `:` in column 1 (iptables-restore: Bad argument)';
+    this.errTok(t, message);
+  }
+
+  private opt(name: string, ns: number, ne: number, values: Tok[], neg: Tok | undefined): Opt {
+    return new Opt(name, ns, ne, this.line, values, neg);
+  }
+
+  private setOption(l: string, t: Tok, neg: Tok | undefined, display: string): void {
+    // set_option(): no duplicates; `!` only before -s -d -p -i -o -f
+    if (this.seen.has(l)) this.errTok(t, `\`${display}\` given twice (iptables: "multiple -${l} flags not allowed")`);
+    else this.seen.set(l, t);
+    if (neg && !GENERIC_LETTERS.includes(l)) this.errTok(neg, `\`!\` cannot negate \`${display}\` (iptables: "cannot have ! before -${l}")`);
+  }
+
+  private coreOption(l: string, display: string, tok: Tok, ns: number, ne: number, att: Tok | undefined): void {
+    const neg = this.invert;
+    this.invert = undefined;
+    let val: Tok | undefined = att;
+    if (!val && CORE_ARG[l] === 1) {
+      // required argument: the next one, whatever it looks like
+      if (this.pos < this.ntoks) val = this.take();
+      else {
+        this.err(ns, ne, `\`${display}\` needs an argument (iptables: "option requires an argument")`);
+        if (!COMMAND_LETTERS.includes(l)) return;
+      }
+    }
+
+    if (COMMAND_LETTERS.includes(l)) {
+      this.commandOption(l, display, tok, ns, ne, val, neg);
+      return;
+    }
+
+    if (att && 'psdij'.includes(l)) {
+      // iptables 1.8.9 takes these values from the whole argument (argv[optind-1]):
+      // `-ptcp` is protocol "-ptcp", `--source=1.2.3.4` host "--source=1.2.3.4".
+      this.errTok(tok, `iptables 1.8.9 reads all of \`${tok.value}\` as the value of ${display}; write \`${display} ${att.value}\` with a space`, {
+        fix: 'split-attached',
+        option: display,
+        value: att.raw,
+      });
+    } else if (att && (l === 'o' || l === 'i')) {
+      val = tok; // taken whole too, and accepted as an odd interface name
+    }
+
+    switch (l) {
+      case 'p':
+      case 's':
+      case 'd':
+      case 'i':
+      case 'o':
+      case 'f': {
+        this.setOption(l, tok, neg, display);
+        let negTok = neg;
+        let value: Tok | undefined;
+        if (val) {
+          if (val.value === '!' && !val.quoted) {
+            // Old intrapositioned negation `-p ! tcp`: iptables 1.8.9 rejects it.
+            this.errTok(val, `\`${display} ! …\` (negation after the option) is rejected by iptables 1.8.9; write \`! ${display} …\``, { fix: 'move-negation', option: display });
+            negTok = negTok ?? val;
+            const real = this.next();
+            if (real && valueLike(real)) value = this.take();
+          } else value = val;
+        }
+        if (this.build) this.generic.push(this.opt(display, ns, ne, value ? [value] : [], negTok));
+        if (!value) return;
+        const v = value.value;
+        if (l === 'p') {
+          const pv = v.toLowerCase();
+          this.protoTok = value;
+          if (this.build) this.protocol = { value: pv, negated: !!negTok, range: value.range };
+          this.protoModule = negTok ? undefined : PROTO_MODULE[pv] ?? pv;
+          if (pv === 'icmpv6' || pv === 'ipv6-icmp' || pv === '58') this.family.v6++;
+          else if (pv === 'icmp' || pv === '1') this.family.v4++;
+        } else if (l === 's' || l === 'd') {
+          if (v.includes(':')) this.family.v6++;
+          else if (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/.test(v)) this.family.v4++;
+        }
+        return;
+      }
+      case 'j':
+      case 'g': {
+        this.setOption('j', tok, neg, display);
+        if (!val) return;
+        const name = val.value;
+        if (utf8Length(name) > MAX_CHAIN_NAME) this.errTok(val, `target name longer than ${MAX_CHAIN_NAME} characters (iptables: "Invalid target name")`);
+        else if (name === '' || /\s/.test(name)) this.errTok(val, `\`${name}\` is not a valid target name (iptables: "Invalid target name")`);
+        if (this.targetName !== undefined) return; // the duplicate is already reported
+        this.targetName = name;
+        this.targetKind = l === 'g' ? 'goto' : 'jump';
+        this.curName = name;
+        this.curIsMatch = false;
+        this.extLoaded = true;
+        if (this.build) this.cur = this.target = new Target(name, val, this.targetKind, tok.start);
+        return;
+      }
+      case 'm': {
+        if (neg) this.errTok(neg, '`!` cannot negate -m; put it before the match option instead (iptables: "unexpected ! flag before --match")');
+        if (!val) return;
+        this.curName = val.value;
+        this.curIsMatch = true;
+        this.matchNames.push(val.value);
+        this.extLoaded = true;
+        if (this.build) {
+          const m = new Match(val.value, val, false, tok.start);
+          this.matches.push(m);
+          this.cur = m;
+        }
+        return;
+      }
+      case 'c': {
+        this.setOption('c', tok, neg, display);
+        const values: Tok[] = [];
+        if (val) {
+          values.push(val);
+          const comma = val.value.indexOf(',', 1);
+          let bcnt: Tok | undefined;
+          if (comma < 0 && hasArg(this.next())) {
+            bcnt = this.take();
+            values.push(bcnt);
+          }
+          const p = comma >= 0 ? val.value.slice(0, comma) : val.value;
+          const b = comma >= 0 ? val.value.slice(comma + 1) : bcnt?.value;
+          if (b === undefined) this.err(ns, ne, '-c needs two numbers: packets and bytes (iptables: "-c requires packet and byte counter")');
+          else if (!scansUnsigned(p)) this.errTok(val, 'packet counter is not a number (iptables: "-c packet counter not numeric")');
+          else if (!scansUnsigned(b)) this.errTok(bcnt ?? val, 'byte counter is not a number (iptables: "-c byte counter not numeric")');
+          else if (!this.counters && this.build) this.counters = { packets: p, bytes: b, range: rng(this.line, tok.start, (bcnt ?? val).end), numeric: true };
+        }
+        if (this.build) this.flags.push(this.opt(display, ns, ne, values, undefined));
+        return;
+      }
+      case 't':
+        this.err(tok.start, (val ?? tok).end, 'the table comes from the `*table` line; iptables-restore rejects -t ("The -t option cannot be used")');
+        if (this.build) this.flags.push(this.opt(display, ns, ne, val ? [val] : [], neg));
+        return;
+      case 'w':
+      case 'W': {
+        let wv = val;
+        if (!wv && hasArg(this.next())) wv = this.take();
+        this.err(ns, ne, `iptables-restore does not accept \`${display}\` in a file ("You cannot use \`-w' from iptables-restore")`);
+        if (this.build) this.flags.push(this.opt(display, ns, ne, wv ? [wv] : [], neg));
+        return;
+      }
+      case 'h': {
+        let hv = val;
+        if (!hv && hasArg(this.next())) hv = this.take();
+        if (this.build) this.flags.push(this.opt(display, ns, ne, hv ? [hv] : [], neg));
+        return;
+      }
+      case 'n':
+      case 'x':
+      case '0':
+        this.setOption(l, tok, neg, display);
+        if (this.build) this.flags.push(this.opt(display, ns, ne, [], neg));
+        return;
+      case '4':
+      case '6':
+        this.ipVersion = l === '4' ? 4 : 6;
+        if (this.build) this.flags.push(this.opt(display, ns, ne, [], neg));
+        return;
+      default:
+        // -v -V -M
+        if (neg && l !== 'v') this.errTok(neg, `\`!\` cannot negate \`${display}\``);
+        if (this.build) this.flags.push(this.opt(display, ns, ne, val ? [val] : [], neg));
+        return;
+    }
+  }
+
+  private commandOption(l: string, display: string, tok: Tok, ns: number, ne: number, val: Tok | undefined, neg: Tok | undefined): void {
+    if (neg) this.errTok(neg, `\`!\` cannot negate the command ${display} (iptables: "unexpected '!' flag")`);
+    const command = this.command;
+    if (command && !('LZS'.includes(command) && 'LZS'.includes(l))) {
+      this.err(ns, ne, `two commands on one line: ${display} and -${command} (iptables: "Cannot use -${l} with -${command}")`);
+      return;
+    }
+    if (!command) {
+      this.command = l as Command;
+      this.commandToken = tok;
+    }
+    const optional = CORE_ARG[l] === 2;
+    if (optional && !val && hasArg(this.next())) val = this.take();
+    if (val) {
+      this.chain = val;
+      this.chainName = val.value;
+      this.chainStart = val.start;
+      this.chainEnd = val.end;
+    } else if (!optional) return;
+    const nxt = this.next();
+    switch (l) {
+      case 'D':
+      case 'I':
+        if (hasArg(nxt)) {
+          this.arg = this.take();
+          if (l === 'D') this.deleteByNumber = true;
+          this.checkRuleNumber(this.arg);
+        }
+        return;
+      case 'R':
+        if (hasArg(nxt)) this.checkRuleNumber((this.arg = this.take()));
+        else this.err(ns, ne, '-R needs a rule number after the chain (iptables: "-R requires a rule number")');
+        return;
+      case 'L':
+      case 'Z':
+        if (this.chain && hasArg(nxt)) this.checkRuleNumber((this.arg = this.take()));
+        return;
+      case 'E':
+        if (hasArg(nxt)) this.arg = this.take();
+        else this.err(ns, ne, '-E needs the old and the new chain name (iptables: "-E requires old-chain-name and new-chain-name")');
+        return;
+      case 'P':
+        if (hasArg(nxt)) this.arg = this.take();
+        else this.err(ns, ne, '-P needs a chain and a policy (iptables: "-P requires a chain and a policy")');
+        return;
+      case 'N':
+        if (this.chain) this.checkNewChainName(this.chain);
+        return;
+    }
+  }
+
+  private checkRuleNumber(t: Tok): void {
+    if (!isRuleNumber(t.value)) this.errTok(t, `\`${t.value}\` is not a rule number (1 or more) (iptables: "Invalid rule number")`);
+  }
+
+  private checkNewChainName(t: Tok): void {
+    const name = t.value;
+    if (name[0] === '-' || name[0] === '!') this.errTok(t, `a chain name may not start with \`${name[0]}\` (iptables: "chain name not allowed to start with")`);
+    else if (clashesWithTarget(name, this.docFamily)) this.errTok(t, `\`${name}\` is a target name; a chain may not use it (iptables: "chain name may not clash with target name")`);
+    else if (utf8Length(name) > MAX_CHAIN_NAME) this.errTok(t, `chain name longer than ${MAX_CHAIN_NAME} characters`);
+  }
+
+  private extOption(tok: Tok, name: string, ns: number, ne: number, att: Tok | undefined): void {
+    let neg = this.invert;
+    this.invert = undefined;
+    // Which extension does it belong to? The most recent -m/-j, except that the
+    // protocol's own options go to its match (explicit, or loaded by -p).
+    let ownerName = this.curName;
+    let owner: Match | Target | undefined = this.cur;
+    let hasOwner = ownerName !== '';
+    const pm = this.protoModule;
+    if (pm !== undefined && !(this.curIsMatch && ownerName === pm) && (!hasOwner || PROTO_OPTIONS[pm]?.includes(name))) {
+      ownerName = pm;
+      hasOwner = true;
+      if (this.build) {
+        let m: Match | undefined;
+        for (const x of this.matches) if (x.name === pm && !x.implicit) m = x;
+        owner = m ?? this.implicitMatch(pm, tok);
+      } else if (!this.matchNames.includes(pm)) this.implicitName = pm;
+    }
+    if (hasOwner) this.extLoaded = true;
+
+    const arity = ARITY.get(ownerName)?.get(name) ?? 1;
+    const build = this.build;
+    const values: Tok[] | undefined = build ? [] : undefined;
+    if (att) values?.push(att);
+    else if (arity === TEXT) {
+      if (this.pos < this.ntoks) {
+        const t = this.take();
+        values?.push(t);
+      }
+    } else if (arity > 0) {
+      let nxt = this.next();
+      if (nxt && nxt.value === '!' && !nxt.quoted && valueLike(this.pos + 1 < this.ntoks ? this.toks[this.pos + 1] : undefined)) {
+        // Old style `--opt ! value`: keep the meaning in the tree (whether 1.8.9
+        // accepts it depends on the option's own parser, not on the syntax).
+        this.take();
+        if (!neg) neg = nxt;
+        nxt = this.next();
+      }
+      if (valueLike(nxt)) {
+        values?.push(this.take());
+        let count = 1;
+        while (count < arity) {
+          const more = this.next();
+          if (!more || (!more.quoted && (more.value.charCodeAt(0) === 45 || more.value === '!'))) break;
+          values?.push(this.take());
+          count++;
+        }
+      }
+    }
+    if (!build) return;
+    const o = this.opt(name, ns, ne, values!, neg);
+    if (owner) owner.options.push(o);
+    else this.stray.push(o);
+  }
+
+  private implicitMatch(pm: string, first: Tok): Match {
+    if (!this.implicit) {
+      this.implicit = new Match(pm, this.protoTok!, true, first.start);
+      this.matches.push(this.implicit);
+    }
+    return this.implicit;
+  }
+}
+
+// ------------------------------------------------------ lazy command lines
+
+/** Re-parses lines on demand (errors were already collected by the main pass). */
+const materializer = new CommandParser();
+
+/**
+ * A command line whose arguments, rule and options are built on first access
+ * (then cached, so identities are stable). The parse pass keeps only what every
+ * analysis needs on a huge dump: command, chain name and target name/kind.
+ */
+export class LazyCommand implements CommandLine {
+  readonly kind = 'command' as const;
+  #src: string;
+  #from: number;
+  #family: IptablesDocument['family'];
+  #full: CommandLine | undefined;
+  constructor(
+    readonly line: number,
+    readonly table: string,
+    readonly command: Command,
+    src: string,
+    from: number,
+    family: IptablesDocument['family'],
+    readonly chainName: string | undefined,
+    readonly targetName: string | undefined,
+    readonly targetKind: 'jump' | 'goto' | undefined,
+    readonly hasRule: boolean,
+  ) {
+    this.#src = src;
+    this.#from = from;
+    this.#family = family;
+  }
+  /** The parsed line (built once). */
+  private get full(): CommandLine {
+    if (!this.#full) {
+      materializer.errors = [];
+      materializer.docFamily = this.#family;
+      const r = materializer.parse(this.#src, this.line, this.#from, this.table, null, true);
+      materializer.errors = [];
+      const toks = r.tokens ?? [];
+      this.#full = r.cmd ?? { kind: 'command', line: this.line, range: this.range, command: this.command, commandToken: toks[0], tokens: toks, table: this.table, flags: [] };
+    }
+    return this.#full;
+  }
+  get range(): Range {
+    return rng(this.line, 0, this.#src.length);
+  }
+  /** The line's text. */
+  get text(): string {
+    return this.#src;
+  }
+  get commandToken(): Token {
+    return this.full.commandToken;
+  }
+  get chain(): Token | undefined {
+    return this.full.chain;
+  }
+  get arg(): Token | undefined {
+    return this.full.arg;
+  }
+  get counters(): Counters | undefined {
+    return this.full.counters;
+  }
+  get rule(): RuleSpec | undefined {
+    return this.full.rule;
+  }
+  get tokens(): Token[] {
+    return this.full.tokens;
+  }
+  get flags(): OptionNode[] {
+    return this.full.flags;
+  }
+  get ipVersion(): 4 | 6 | undefined {
+    return this.full.ipVersion;
+  }
+}
+
+// ------------------------------------------------------------- the parser
+
+/** Parses a whole iptables-save / iptables-restore text. Never throws. */
+export function parseIptables(text: string): IptablesDocument {
+  const bom = bomLength(text) === 1;
+  const lines: IptLine[] = [];
+  const tables: TableBlock[] = [];
+  const cp = new CommandParser();
+  const errors = cp.errors;
+  let open: TableBlock | undefined;
+  let outsideReported = false; // one error per run of lines outside a table
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  const n = text.length;
+  let pos = 0;
+  let line = 0;
+
+  // The header names the family before any rule is read (for -N name checks).
+  const head = /^\uFEFF?#[^\n]*?\b(ip6?tables)(?:-nft|-legacy)?-save\b/.exec(text.slice(0, 200));
+  const headerFamily: IptablesDocument['family'] = head ? (head[1] === 'ip6tables' ? 'ipv6' : 'ipv4') : 'unknown';
+  cp.docFamily = headerFamily;
+
+  if (bom) {
+    errors.push({
+      range: rng(0, 0, 1),
+      message: 'the file starts with a byte order mark (BOM); iptables-restore reads it as text and rejects line 1 ("line 1 failed")',
+      data: { fix: 'remove-bom' },
+    });
+  }
+
+  for (;;) {
+    let e = pos;
+    while (e < n) {
+      const c = text.charCodeAt(e);
+      if (c === 10 || c === 13) break;
+      e++;
+    }
+    let eolLen = 0;
+    let eolKind = 0; // 0 none, 1 lf, 2 crlf, 3 cr
+    if (e < n) {
+      if (text.charCodeAt(e) === 13) {
+        if (e + 1 < n && text.charCodeAt(e + 1) === 10) {
+          eolLen = 2;
+          eolKind = 2;
+          crlf++;
+        } else {
+          eolLen = 1;
+          eolKind = 3;
+          cr++;
+        }
+      } else {
+        eolLen = 1;
+        eolKind = 1;
+        lf++;
+      }
+    }
+    parseLine(text.slice(pos, e), line, line === 0 && bom ? 1 : 0, eolKind);
+    if (e >= n) break;
+    pos = e + eolLen;
+    line++;
+  }
+  const lastLen = n - pos;
+
+  if (open) {
+    const t: TableBlock = open;
+    t.endLine = line;
+    errors.push({
+      range: rng(line, lastLen, lastLen),
+      message: `COMMIT missing at the end: table \`${t.name}\` (line ${t.startLine + 1}) is not closed (iptables-restore: "COMMIT expected")`,
+      data: { fix: 'append-commit' },
+      related: [{ range: t.header.nameRange, message: `table \`${t.name}\` starts here` }],
+    });
+  }
+
+  let family = headerFamily;
+  if (family === 'unknown') {
+    if (cp.family.v6 > 0 && cp.family.v4 === 0) family = 'ipv6';
+    else if (cp.family.v4 > 0 && cp.family.v6 === 0) family = 'ipv4';
+  }
+  const kinds = (lf ? 1 : 0) + (crlf ? 1 : 0) + (cr ? 1 : 0);
+  const eol: IptablesDocument['eol'] = kinds === 0 ? 'none' : kinds > 1 ? 'mixed' : lf ? 'lf' : crlf ? 'crlf' : 'cr';
+
+  errors.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { text, lines, tables, errors, family, bom, eol };
+
+  // -------------------------------------------------------------- per line
+
+  function parseLine(s: string, ln: number, col0: number, eolKind: number): void {
+    const len = s.length;
+    const lineRange: Range = rng(ln, 0, len);
+    const first = s.charCodeAt(col0);
+
+    if (len - col0 > MAX_LINE_BYTES / 3 && utf8Length(s.slice(col0)) > MAX_LINE_BYTES) {
+      errors.push({ range: lineRange, message: `line longer than ${MAX_LINE_BYTES} bytes: iptables-restore reads the rest as another line and rejects it` });
+    }
+    if (eolKind === 3) {
+      errors.push({ range: rng(ln, len, len), message: 'carriage return without line feed: iptables-restore sees this and the next line as one line', data: { fix: 'line-endings' } });
+    }
+    // With CRLF endings iptables-restore keeps the CR in the line. Every table
+    // line then names an unknown table, so the file always fails there; we say
+    // so on each `*table` line (and on CR-only lines outside a table, which fail
+    // on their own) rather than on every rule.
+    if (len === col0) {
+      if (eolKind === 2 && !open) crError(ln, len, 'an empty line ending in CR is not empty to iptables-restore');
+      lines.push({ kind: 'blank', line: ln, range: lineRange });
+      return;
+    }
+    if (first === 35 /* # */) {
+      lines.push({ kind: 'comment', line: ln, range: lineRange, text: s.slice(col0) });
+      return;
+    }
+    if (open && len - col0 === 6 && s.startsWith('COMMIT', col0)) {
+      open.commitLine = ln;
+      open.endLine = ln;
+      lines.push({ kind: 'commit', line: ln, range: lineRange, table: open.name });
+      open = undefined;
+      outsideReported = false;
+      return;
+    }
+    if (first === 42 /* * */) {
+      parseTableLine(s, ln, col0, lineRange, eolKind);
+      return;
+    }
+    if (!open) {
+      outsideTable(s, ln, col0, first, lineRange);
+      return;
+    }
+    if (first === 58 /* : */) {
+      parseChainLine(s, ln, col0, lineRange, open);
+      return;
+    }
+    // A command line inside a table.
+    const before = errors.length;
+    const res = cp.parse(s, ln, col0, open.name, lineRange, false);
+    if (res.ok) {
+      const command = cp.command!;
+      const cmd = new LazyCommand(ln, open.name, command, s, col0, headerFamily, cp.chainName, cp.targetName, cp.targetKind, cp.hasRule);
+      lines.push(cmd);
+      open.commands.push(cmd);
+      if (command === 'N' && cp.chainName !== undefined) {
+        const nameRange = rng(ln, cp.chainStart, cp.chainEnd);
+        open.chains.push({
+          kind: 'chain',
+          line: ln,
+          range: lineRange,
+          name: cp.chainName,
+          nameRange,
+          policy: '-',
+          policyRange: { start: nameRange.end, end: nameRange.end },
+          table: open.name,
+          builtin: isBuiltinChain(open.name, cp.chainName),
+          fromCommand: cmd,
+        });
+      }
+      return;
+    }
+    const toks = res.tokens ?? [];
+    const firstTok = toks[0];
+    if (firstTok && firstTok.start > col0 && errors.length > before) {
+      const v = firstTok.value;
+      if (v.startsWith('#') || v === 'COMMIT' || v.startsWith(':') || v.startsWith('*')) errors[before].data = { fix: 'unindent' };
+    }
+    const el: IptLine = { kind: 'error', line: ln, range: lineRange, message: errors.length > before ? errors[before].message : res.message ?? 'not a command' };
+    if (toks.length) el.tokens = toks;
+    lines.push(el);
+  }
+
+  function outsideTable(s: string, ln: number, col0: number, first: number, lineRange: Range): void {
+    let message: string;
+    const rest = s.slice(col0);
+    const trimmed = rest.trim();
+    if (first === 58 /* : */) message = 'chain declaration outside a table: put it after a `*table` line (iptables-restore: "line failed")';
+    else if (rest === 'COMMIT') message = 'COMMIT without an open table (iptables-restore: "line failed")';
+    else if (trimmed === '') message = 'a line of only spaces or tabs outside a table makes iptables-restore fail ("line failed"); remove the blanks';
+    else if (trimmed.startsWith('#')) message = 'a comment must start with `#` in column 1 (iptables-restore: "line failed")';
+    else message = 'outside a table: iptables-restore needs a `*filter` (or other `*table`) line before commands ("line failed")';
+    if (!outsideReported) {
+      const data = trimmed === '' ? { fix: 'trim-line' } : trimmed.startsWith('#') || trimmed === 'COMMIT' || trimmed.startsWith('*') ? { fix: 'unindent' } : undefined;
+      errors.push(data ? { range: lineRange, message, data } : { range: lineRange, message });
+      outsideReported = true;
+    }
+    const el: IptLine = { kind: 'error', line: ln, range: lineRange, message };
+    if (trimmed && first !== 58) {
+      const toks = splitArgs(s, ln, col0);
+      if (toks.length) el.tokens = toks;
+    }
+    lines.push(el);
+  }
+
+  function parseTableLine(s: string, ln: number, col0: number, lineRange: Range, eolKind: number): void {
+    const len = s.length;
+    if (open) {
+      const word = s.slice(col0).split(/[ \t]/)[0];
+      errors.push({
+        range: lineRange,
+        message: `COMMIT missing before this line: table \`${open.name}\` (line ${open.startLine + 1}) is still open (iptables-restore: Bad argument \`${word}\`)`,
+        data: { fix: 'insert-commit' },
+        related: [{ range: open.header.nameRange, message: `table \`${open.name}\` starts here` }],
+      });
+      open.endLine = ln - 1;
+      open = undefined;
+    }
+    outsideReported = false;
+    // strtok(buffer + 1, " \t\n"): blanks before the name are skipped, words after it ignored
+    let i = col0 + 1;
+    while (i < len && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+    let j = i;
+    while (j < len && s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 9) j++;
+    const name = s.slice(i, j);
+    const nameRange = i < j ? rng(ln, i, j) : rng(ln, col0, col0 + 1);
+    const known = isTableName(name);
+    if (!name) errors.push({ range: rng(ln, col0, len), message: 'table name missing after `*` (iptables-restore: "table name invalid")' });
+    else if (!known) errors.push({ range: nameRange, message: `unknown table \`${name}\`: iptables-restore knows filter, nat, mangle, raw and security ("table name '${name}' invalid")` });
+    else if (eolKind === 2 && j === len) crError(ln, len, `table name \`${name}\` followed by CR is an unknown table to iptables-restore ("table name '${name}\\r' invalid")`);
+    const header = { kind: 'table' as const, line: ln, range: lineRange, name, nameRange, known };
+    lines.push(header);
+    const block: TableBlock = { name, startLine: ln, endLine: ln, header, chains: [], commands: [] };
+    tables.push(block);
+    open = block;
+  }
+
+  function crError(ln: number, len: number, message: string): void {
+    errors.push({ range: rng(ln, 0, len), message: `${message}: the file has Windows (CRLF) line endings; iptables-restore needs LF`, data: { fix: 'line-endings' } });
+  }
+
+  function parseChainLine(s: string, ln: number, col0: number, lineRange: Range, table: TableBlock): void {
+    // strtok(buffer + 1, " \t\n") three times: name, policy, counters.
+    const len = s.length;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let i = col0 + 1;
+    while (i < len && starts.length < 3) {
+      while (i < len && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+      if (i >= len) break;
+      starts.push(i);
+      while (i < len && s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9) i++;
+      ends.push(i);
+    }
+    if (!starts.length) {
+      const message = 'chain name missing after `:` (iptables-restore: "chain name invalid")';
+      errors.push({ range: lineRange, message });
+      lines.push({ kind: 'error', line: ln, range: lineRange, message });
+      return;
+    }
+    const name = s.slice(starts[0], ends[0]);
+    const nameRange = rng(ln, starts[0], ends[0]);
+    if (utf8Length(name) > MAX_CHAIN_NAME) {
+      errors.push({ range: nameRange, message: `chain name longer than ${MAX_CHAIN_NAME} characters (iptables-restore: "chain name too long")` });
+    } else if (name[0] === '-' || name[0] === '!') {
+      errors.push({ range: nameRange, message: `a chain name may not start with \`${name[0]}\` (iptables-nft-restore: "chain name not allowed to start with")` });
+    } else if ((STANDARD_TARGETS as readonly string[]).includes(name)) {
+      errors.push({ range: nameRange, message: `\`${name}\` is a built-in target; a chain may not use the name (iptables: "chain name may not clash with target name")` });
+    }
+    let policy = '';
+    let policyRange: Range = { start: nameRange.end, end: nameRange.end };
+    if (starts.length > 1) {
+      policy = s.slice(starts[1], ends[1]);
+      policyRange = rng(ln, starts[1], ends[1]);
+    } else {
+      errors.push({
+        range: nameRange,
+        message: `policy missing: write \`:${name} - [0:0]\` for a user chain or \`:${name} ACCEPT [0:0]\` for a built-in one (iptables-restore: "policy invalid")`,
+      });
+    }
+    const chainLine: ChainLine = {
+      kind: 'chain',
+      line: ln,
+      range: lineRange,
+      name,
+      nameRange,
+      policy,
+      policyRange,
+      table: table.name,
+      builtin: isBuiltinChain(table.name, name),
+    };
+    if (starts.length > 2) {
+      const w = s.slice(starts[2], ends[2]);
+      const close = w.lastIndexOf(']');
+      const inner = w.startsWith('[') ? w.slice(1, close > 0 ? close : w.length) : w;
+      const c = inner.indexOf(':');
+      chainLine.counters = {
+        packets: c >= 0 ? inner.slice(0, c) : inner,
+        bytes: c >= 0 ? inner.slice(c + 1) : '',
+        range: rng(ln, starts[2], ends[2]),
+        numeric: scansCounterPair(w),
+      };
+    }
+    lines.push(chainLine);
+    table.chains.push(chainLine);
+  }
+}
