@@ -98,7 +98,8 @@ function optionsOf(file) {
           const size = read32(p + 32);
           const min = read32(p + 40);
           const max = read32(p + 44);
-          if (read32(p + 8) >= TYPES.length || read32(p + 24) >= 32 || size > 4096 || (min > 65535 && max < min)) break;
+          const type = read32(p + 8);
+          if (type >= TYPES.length || read32(p + 24) >= 32 || size > 4096 || (min > 65535 && max < min) || (type === 0 && (min || max))) break;
         }
         seen.add(p);
         const n = cstr(rel.get(p));

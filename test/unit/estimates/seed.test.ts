@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  bucketsForTarget,
   chainLength,
   ENTRY_BYTES_SEED,
   entriesPerBucket,
   entryBytesFor,
   entrySizeRows,
   fullTableMemory,
+  memoryShare,
   steadyStateEntries,
   timeWaitEntries,
 } from '../../../server/src/core/estimates';
@@ -85,4 +87,17 @@ test('steady state: rate × timeout (the seed\'s 100 conn/s × 120 s TIME_WAIT =
   assert.equal(full.value, 432000000);
   assert.ok(full.assumptions.some((a) => a.includes('table would be full')));
   assert.equal(steadyStateEntries(10, 120, 262144).assumptions.length, 1);
+});
+
+test('buckets for a target ratio (CT101 fix) and memory share of host RAM (CT102)', () => {
+  const one = bucketsForTarget(12262144, 1);
+  assert.equal(one.value, 12262400); // 12,262,144 rounded up to a multiple of 512
+  assert.equal(one.formula, '12,262,144 / 1 → rounded up to 12,262,400');
+  assert.equal(entriesPerBucket(12262144, one.value).value <= 1, true);
+  assert.equal(bucketsForTarget(12262144, 4).value, 3065856);
+  assert.equal(bucketsForTarget(262144, 1).value, 262144);
+  const share = memoryShare(fullTableMemory(12262144, 16384, 384).value, 64 * 1024 ** 3);
+  assert.equal(share.display, '6.9 %');
+  assert.equal(share.formula, '4.4 GiB / 64 GiB');
+  assert.equal(memoryShare(1, 0).display, 'n/a');
 });

@@ -25,7 +25,10 @@ function expectedKind(content: string): string {
   const eq = t.indexOf('=');
   if (eq === -1) return t[0] === '-' ? 'exclude' : 'error';
   const key = blankTrim(t[0] === '-' ? t.slice(1, eq) : t.slice(0, eq));
-  return key.split(/[./]/).some((c) => c.length > 0) ? 'assignment' : 'error';
+  // sysctl.d(5): the first separator decides; in dotted keys a `/` is a literal dot.
+  const m = /[./]/.exec(key);
+  const comps = m && m[0] === '/' ? key.split('/') : key.split('.').map((c) => c.replace(/\//g, '.'));
+  return comps.some((c) => c !== '' && c !== '.') ? 'assignment' : 'error';
 }
 
 test('generated text: total, ranges inside, slices give the raw pieces', () => {

@@ -117,7 +117,7 @@ function checkKey(n: { rawKey: string; key: string; components: string[]; path: 
   assert.equal(n.key, dottedKey(components));
   assert.equal(n.path, components.join('/'));
   assert.equal(n.glob, /[*?[]/.test(n.rawKey));
-  assert.ok(components.every((c) => c.length > 0 && !c.includes('/')));
+  assert.ok(components.every((c) => c.length > 0 && c !== '.' && !c.includes('/')));
 }
 
 /**

@@ -6,6 +6,7 @@ export type { Estimate, EstimateInput } from './types';
 export {
   BUCKET_BYTES,
   BUCKET_ROUNDING,
+  bucketsForTarget,
   chainLength,
   ENTRY_BYTES_CURRENT,
   ENTRY_BYTES_OLD,
@@ -15,6 +16,7 @@ export {
   entrySizeRows,
   EXT_PREALLOC_BYTES,
   fullTableMemory,
+  memoryShare,
   NF_CONN_OBJECT_BYTES,
   roundBuckets,
   TIMERLESS_ENTRY_KERNEL,

@@ -4,6 +4,14 @@
 // quotes are removed from `value`).
 //
 // Other modules (analysis, fixes, hover) read these types; extend them, don't break them.
+//
+// Performance note (parse.ts): a kube-proxy dump has ~150k lines and ~1.6M
+// arguments. Command lines are therefore built lazily: `command`, `chainName`,
+// `targetName`, `targetKind`, `hasRule` are set by the parse; `tokens`, `rule`,
+// `chain`, `arg`, `counters`, `flags` are built on first read and then cached.
+// Tokens, options, matches and targets build `range` objects on each read.
+// A loop over every rule of a big document should use `peekCommand(cmd)` from
+// parse.ts (same tree, not cached) or the cheap fields, so that memory stays low.
 
 import type { Range } from '../types';
 

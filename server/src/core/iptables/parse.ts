@@ -100,7 +100,7 @@ const TARGETS_BOTH = [
 const TARGETS_V4_ONLY = ['ECN', 'TTL'];
 const TARGETS_V6_ONLY = ['HL', 'DNPT', 'SNPT'];
 
-function clashesWithTarget(name: string, family: IptablesDocument['family']): boolean {
+export function clashesWithTarget(name: string, family: IptablesDocument['family']): boolean {
   if (TARGETS_BOTH.includes(name)) return true;
   if (family === 'ipv4') return TARGETS_V4_ONLY.includes(name);
   if (family === 'ipv6') return TARGETS_V6_ONLY.includes(name);
@@ -424,10 +424,10 @@ export class Target implements TargetNode {
  * Splits `s[from, to)` into arguments exactly like iptables-restore's
  * add_param_to_argv (see the header comment). Tokens keep their raw text.
  */
-export function splitArgs(s: string, line: number, from = 0, to = s.length): Tok[] {
+export function splitArgs(s: string, line: number, from = 0, to = s.length, firstOnly = false): Tok[] {
   const out: Tok[] = [];
   let i = from;
-  while (i < to) {
+  while (i < to && !(firstOnly && out.length)) {
     let c = s.charCodeAt(i);
     if (c === 32 || c === 9) {
       i++;
@@ -529,8 +529,8 @@ function splitPooled(s: string, line: number, from: number, to: number, pool: To
     }
     let value: string;
     if (quoted) {
-      // rare: let splitArgs do the quote rules for this one argument
-      const t = splitArgs(s, line, start, to)[0];
+      // let splitArgs apply the quote rules to this one argument
+      const t = splitArgs(s, line, start, to, true)[0];
       i = t.end;
       value = t.value;
     } else value = s.slice(start, i);
@@ -569,7 +569,7 @@ class CommandParser {
   chainEnd = 0;
   private chain: Tok | undefined;
   private arg: Tok | undefined;
-  private ipVersion: 4 | 6 | undefined;
+  ipVersion: 4 | 6 | undefined;
   private flags: Opt[] = [];
   private readonly seen = new Map<string, Tok>();
   private generic: Opt[] = [];
@@ -868,8 +868,7 @@ class CommandParser {
       // `-ptcp` is protocol "-ptcp", `--source=1.2.3.4` host "--source=1.2.3.4".
       this.errTok(tok, `iptables 1.8.9 reads all of \`${tok.value}\` as the value of ${display}; write \`${display} ${att.value}\` with a space`, {
         fix: 'split-attached',
-        option: display,
-        value: att.raw,
+        at: att.start,
       });
     } else if (att && (l === 'o' || l === 'i')) {
       val = tok; // taken whole too, and accepted as an odd interface name
@@ -888,7 +887,11 @@ class CommandParser {
         if (val) {
           if (val.value === '!' && !val.quoted) {
             // Old intrapositioned negation `-p ! tcp`: iptables 1.8.9 rejects it.
-            this.errTok(val, `\`${display} ! …\` (negation after the option) is rejected by iptables 1.8.9; write \`! ${display} …\``, { fix: 'move-negation', option: display });
+            this.errTok(val, `\`${display} ! …\` (negation after the option) is rejected by iptables 1.8.9; write \`! ${display} …\``, {
+              fix: 'move-negation',
+              optionStart: ns,
+              optionEnd: tok.end,
+            });
             negTok = negTok ?? val;
             const real = this.next();
             if (real && valueLike(real)) value = this.take();
@@ -1083,11 +1086,12 @@ class CommandParser {
     const arity = ARITY.get(ownerName)?.get(name) ?? 1;
     const build = this.build;
     const values: Tok[] | undefined = build ? [] : undefined;
-    if (att) values?.push(att);
-    else if (arity === TEXT) {
+    if (att) {
+      if (values) values.push(att);
+    } else if (arity === TEXT) {
       if (this.pos < this.ntoks) {
         const t = this.take();
-        values?.push(t);
+        if (values) values.push(t);
       }
     } else if (arity > 0) {
       let nxt = this.next();
@@ -1099,12 +1103,15 @@ class CommandParser {
         nxt = this.next();
       }
       if (valueLike(nxt)) {
-        values?.push(this.take());
+        // (take() first: `values?.push(this.take())` would skip the take when not building)
+        const first = this.take();
+        if (values) values.push(first);
         let count = 1;
         while (count < arity) {
           const more = this.next();
           if (!more || (!more.quoted && (more.value.charCodeAt(0) === 45 || more.value === '!'))) break;
-          values?.push(this.take());
+          const t = this.take();
+          if (values) values.push(t);
           count++;
         }
       }
@@ -1151,6 +1158,7 @@ export class LazyCommand implements CommandLine {
     readonly targetName: string | undefined,
     readonly targetKind: 'jump' | 'goto' | undefined,
     readonly hasRule: boolean,
+    readonly ipVersion: 4 | 6 | undefined,
   ) {
     this.#src = src;
     this.#from = from;
@@ -1158,15 +1166,24 @@ export class LazyCommand implements CommandLine {
   }
   /** The parsed line (built once). */
   private get full(): CommandLine {
-    if (!this.#full) {
-      materializer.errors = [];
-      materializer.docFamily = this.#family;
-      const r = materializer.parse(this.#src, this.line, this.#from, this.table, null, true);
-      materializer.errors = [];
-      const toks = r.tokens ?? [];
-      this.#full = r.cmd ?? { kind: 'command', line: this.line, range: this.range, command: this.command, commandToken: toks[0], tokens: toks, table: this.table, flags: [] };
-    }
+    if (!this.#full) this.#full = this.build();
     return this.#full;
+  }
+  private build(): CommandLine {
+    materializer.errors = [];
+    materializer.docFamily = this.#family;
+    const r = materializer.parse(this.#src, this.line, this.#from, this.table, null, true);
+    materializer.errors = [];
+    const toks = r.tokens ?? [];
+    return r.cmd ?? { kind: 'command', line: this.line, range: this.range, command: this.command, commandToken: toks[0], tokens: toks, table: this.table, flags: [] };
+  }
+  /**
+   * The line's full tree without keeping it: the cached tree when there is one,
+   * else a fresh one (a different object on each call). For passes over every
+   * rule of a huge dump, where caching all trees would cost hundreds of MB.
+   */
+  peek(): CommandLine {
+    return this.#full ?? this.build();
   }
   get range(): Range {
     return rng(this.line, 0, this.#src.length);
@@ -1196,9 +1213,15 @@ export class LazyCommand implements CommandLine {
   get flags(): OptionNode[] {
     return this.full.flags;
   }
-  get ipVersion(): 4 | 6 | undefined {
-    return this.full.ipVersion;
-  }
+}
+
+/**
+ * The full tree of a command line for a one-off read (see LazyCommand.peek):
+ * use it in whole-document loops; use the line's own fields when you keep
+ * references to options or tokens.
+ */
+export function peekCommand(cmd: CommandLine): CommandLine {
+  return cmd instanceof LazyCommand ? cmd.peek() : cmd;
 }
 
 // ------------------------------------------------------------- the parser
@@ -1338,7 +1361,7 @@ export function parseIptables(text: string): IptablesDocument {
     const res = cp.parse(s, ln, col0, open.name, lineRange, false);
     if (res.ok) {
       const command = cp.command!;
-      const cmd = new LazyCommand(ln, open.name, command, s, col0, headerFamily, cp.chainName, cp.targetName, cp.targetKind, cp.hasRule);
+      const cmd = new LazyCommand(ln, open.name, command, s, col0, headerFamily, cp.chainName, cp.targetName, cp.targetKind, cp.hasRule, cp.ipVersion);
       lines.push(cmd);
       open.commands.push(cmd);
       if (command === 'N' && cp.chainName !== undefined) {

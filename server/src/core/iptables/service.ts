@@ -1,15 +1,31 @@
-// PLACEHOLDER — replaced by the iptables implementation.
-import type { LanguageService } from '../service';
+// The iptables language service: parse once, answer every LSP feature from the
+// parsed document (see ast.ts). Each feature lives in its own module.
 
-export const iptablesService: LanguageService<{ text: string }> = {
+import type { LanguageService } from '../service';
+import { codeActions } from './actions';
+import type { IptablesDocument } from './ast';
+import { completion } from './completion';
+import { diagnose } from './diagnostics';
+import { hover } from './hover';
+import { codeLenses, inlayHints } from './inlay';
+import { definition, prepareRename, references, rename } from './navigation';
+import { parseIptables } from './parse';
+import { folding, semanticTokens, symbols } from './symbols';
+
+export const iptablesService: LanguageService<IptablesDocument> = {
   id: 'iptables',
-  parse: (text) => ({ text }),
-  diagnose: () => [],
-  hover: () => null,
-  symbols: () => [],
-  folding: () => [],
-  semanticTokens: () => [],
-  completion: () => [],
-  inlayHints: () => [],
-  codeActions: () => [],
+  parse: parseIptables,
+  diagnose,
+  hover: (doc, at) => hover(doc, at),
+  symbols,
+  folding,
+  semanticTokens,
+  completion: (doc, at) => completion(doc, at),
+  inlayHints,
+  codeLenses,
+  codeActions,
+  definition,
+  references,
+  prepareRename,
+  rename,
 };

@@ -42,8 +42,9 @@
 // 8. Keys: `.` and `/` are separators. systemd rule: if the first separator is `/`, only
 //    `/` separates and a `.` is part of the component (`net/ipv4/conf/enp3s0.200/forwarding`
 //    → `enp3s0.200`); if it is `.`, dots separate and a `/` stands for a literal dot
-//    (`net.ipv4.conf.enp3s0/200.forwarding`, the form `sysctl -a` prints). Empty components
-//    (`net..ipv4`, a leading `/`) are dropped, as the path lookup does. `*`, `?` and `[`
+//    (`net.ipv4.conf.enp3s0/200.forwarding`, the form `sysctl -a` prints). Empty and `.`
+//    components (`net..ipv4`, a leading `/`, `net/./ipv4`) are dropped, as the path lookup
+//    does; a key left with no component is empty (rule 6). `*`, `?` and `[`
 //    make a glob, expanded against /proc/sys by both programs.
 //
 // BOM: neither program skips a UTF-8 byte-order mark (measured): it becomes part of line 1,
@@ -124,9 +125,12 @@ export function splitSysctlKey(rawKey: string): KeyLayout {
         let comp = rawKey.slice(start, i);
         // Dotted form: a `/` inside a component is a literal dot.
         if (separator === '.' && comp.includes('/')) comp = comp.replace(/\//g, '.');
-        components.push(comp);
-        starts.push(start);
-        ends.push(i);
+        // A `.` component is dropped by the path lookup (systemd's path_simplify()).
+        if (comp !== '.') {
+          components.push(comp);
+          starts.push(start);
+          ends.push(i);
+        }
       }
       start = i + 1;
     }

@@ -149,7 +149,7 @@ function valuesText(o: OptionSpec): string[] {
 
 /** Hover for an option of a module or target. */
 export function describeOption(spec: ExtensionSpec, o: OptionSpec): string {
-  const lines = [`**\`${optionSynopsis(o)}\`** — ${head(spec)}`, '', o.doc];
+  const lines = [`**\`${optionSynopsis(o)}\`** — option of \`${head(spec)}\``, '', o.doc];
   const facts: string[] = [];
   if (o.aliases && o.aliases.length) facts.push(`Also spelled ${o.aliases.map((a) => `\`${a}\``).join(', ')}.`);
   if (o.negatable) facts.push('`!` before it inverts the test.');

@@ -4,7 +4,7 @@
 //
 // Static data, Maps built once at load; no IO.
 
-import type { ExtensionSpec, ModuleSpec, OptionSpec, RuleFamily } from './types';
+import type { ExtensionSpec, ModuleSpec, OptionSpec, Placement, RuleFamily } from './types';
 import { MODULES } from './data';
 
 export * from './types';
@@ -129,4 +129,34 @@ export function lookupOption(spec: ExtensionSpec, name: string): OptionLookup {
 export function findOption(spec: ExtensionSpec, name: string): OptionSpec | undefined {
   const r = lookupOption(spec, name);
   return r.kind === 'exact' || r.kind === 'abbreviation' ? r.option : undefined;
+}
+
+/**
+ * Tables and built-in chains where the kernel accepts the match, or null when
+ * it has no restriction we know of. `optionNames` narrow it for options with
+ * their own restriction (addrtype --limit-iface-in/out).
+ */
+export function modulePlacement(name: string, optionNames: readonly string[] = []): Placement | null {
+  const m = BY_NAME.get(name);
+  if (!m) return null;
+  let p: Placement | null = m.placement ?? null;
+  for (const n of optionNames) {
+    const o = findOption(m, n);
+    if (!o?.placement) continue;
+    p = p
+      ? { tables: p.tables.filter((x) => o.placement!.tables.includes(x)), chains: p.chains.filter((x) => o.placement!.chains.includes(x)), verified: p.verified }
+      : o.placement;
+  }
+  return p;
+}
+
+/**
+ * Whether `-m name` may be used in `table` from built-in chain `chain`
+ * (undefined for user chains: the caller looks at what jumps to them).
+ */
+export function isModuleAllowed(name: string, table: string, chain: string, optionNames: readonly string[] = []): boolean | undefined {
+  if (!['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'].includes(chain)) return undefined;
+  const p = modulePlacement(name, optionNames);
+  if (!p || p.legacyOnly) return true;
+  return (p.tables as readonly string[]).includes(table) && (p.chains as readonly string[]).includes(chain);
 }

@@ -156,9 +156,9 @@ export interface TargetSpec {
 
 export type ExtensionSpec = ModuleSpec | TargetSpec;
 
-/** A problem with an option's values: which value (index into the values) and why. */
+/** A problem with an option's values: which value (index into the values) and why. Shared; do not mutate. */
 export interface ValueProblem {
-  message: string;
+  readonly message: string;
   /** Index of the offending value token, or -1 when the count is wrong. */
-  index: number;
+  readonly index: number;
 }

@@ -39,6 +39,30 @@ export function parseCNumber(s: string): bigint | null {
 
 /** `parseCNumber` within [min, max]; returns the number or null. */
 function boundedNumber(s: string, min: number, max: number): number | null {
+  // Fast path: plain decimal without a leading zero (the common case).
+  const n = s.length;
+  if (n > 0 && n <= 15 && (s.charCodeAt(0) !== 48 || n === 1)) {
+    let v = 0;
+    let i = 0;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === n) return v >= min && v <= max ? v : null;
+  }
+  // Fast path: 0x hex up to 32 bits (marks, masks).
+  if (n > 2 && n <= 10 && s.charCodeAt(0) === 48 && (s[1] === 'x' || s[1] === 'X')) {
+    let v = 0;
+    let i = 2;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i === n) return v >= min && v <= max ? v : null;
+  }
   const v = parseCNumber(s);
   // Bounds at or above 2^53 stand for the 64-bit limit.
   const hi = max >= Number.MAX_SAFE_INTEGER ? U64_MAX : BigInt(max);
@@ -283,10 +307,8 @@ export function validateNatRange(v: string, _o?: OptionSpec, family: RuleFamily 
         if (!rest.startsWith(':')) return `unexpected \`${rest}\` after the address`;
         portPart = rest.slice(1);
       }
-    } else if (!isIPv6(v.split('-')[0]) && /:[0-9]+(-[0-9]+)?$/.test(v)) {
-      // `2001:db8::1:80` is one IPv6 address to iptables; nothing else to split.
-      addrPart = v;
     }
+    // Without brackets the whole value is the address part (`2001:db8::1:80` is one address).
   } else {
     const colon = v.indexOf(':');
     if (colon >= 0) {
@@ -413,17 +435,17 @@ export const CTSTATUS_NAMES: Readonly<Record<string, string>> = {
   CONFIRMED: 'the connection has left the first hook and is in the table.',
 };
 
-function listOf(v: string, names: readonly string[], what: string, option: string): string | null {
+function listOf(v: string, names: ReadonlySet<string>, what: string, option: string): string | null {
   if (v === '' || v.endsWith(',')) return `\`${option}\` needs a comma-separated ${what} list without spaces, e.g. ESTABLISHED,RELATED`;
   for (const s of v.split(',')) {
-    if (!names.includes(s.toUpperCase())) return `unknown ${what} \`${s}\`: expected ${names.join(', ')}`;
+    if (!names.has(s.toUpperCase())) return `unknown ${what} \`${s}\`: expected ${[...names].join(', ')}`;
   }
   return null;
 }
 
-const STATES = Object.keys(STATE_NAMES);
-const CTSTATES = [...STATES, ...Object.keys(CTSTATE_EXTRA)];
-const CTSTATUSES = Object.keys(CTSTATUS_NAMES);
+const STATES: ReadonlySet<string> = new Set(Object.keys(STATE_NAMES));
+const CTSTATES: ReadonlySet<string> = new Set([...STATES, ...Object.keys(CTSTATE_EXTRA)]);
+const CTSTATUSES: ReadonlySet<string> = new Set(Object.keys(CTSTATUS_NAMES));
 
 export function validateStateList(v: string): string | null {
   return listOf(v, STATES, 'state', '--state');
@@ -433,7 +455,7 @@ export function validateCtstateList(v: string): string | null {
 }
 export function validateCtstatusList(v: string): string | null {
   for (const s of v.split(',')) {
-    if (!CTSTATUSES.includes(s.toUpperCase())) return `unknown ctstatus \`${s}\`: expected ${CTSTATUSES.join(', ')}`;
+    if (!CTSTATUSES.has(s.toUpperCase())) return `unknown ctstatus \`${s}\`: expected ${[...CTSTATUSES].join(', ')}`;
   }
   return null;
 }
@@ -675,7 +697,7 @@ export function validateDscpClass(v: string): string | null {
 }
 
 export function validateClass(v: string): string | null {
-  return /^[0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,8}$/.test(v) ? null : `bad class \`${v}\`: expected MAJOR:MINOR in hex, e.g. 1:10`;
+  return /^(0[xX])?[0-9a-fA-F]{1,8}:(0[xX])?[0-9a-fA-F]{1,8}$/.test(v) ? null : `bad class \`${v}\`: expected MAJOR:MINOR in hex, e.g. 1:10`;
 }
 
 // ---------------------------------------------------------------------------
@@ -734,6 +756,8 @@ export function validateIdMask(v: string): string | null {
 }
 
 export function validateOwnerId(v: string): string | null {
+  // iptables looks the whole value up as a user/group name first (names may contain dashes).
+  if (/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(v)) return null;
   const dash = v.indexOf('-', 1);
   const parts = dash < 0 ? [v] : [v.slice(0, dash), v.slice(dash + 1)];
   for (const p of parts) {
@@ -891,6 +915,26 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = {
  * removed). Returns null when iptables accepts them.
  */
 export function validateOptionValue(option: OptionSpec, values: readonly string[], family: RuleFamily = 'unknown'): ValueProblem | null {
+  // Large dumps repeat the same values (kube-proxy: marks, states, probabilities):
+  // remember recent single-value verdicts per option and family (bounded).
+  if (values.length === 1 && option.arity === 1) {
+    let memo = MEMO.get(option);
+    if (!memo) MEMO.set(option, (memo = [new Map(), new Map(), new Map()]));
+    const m = memo[family === 'ipv4' ? 0 : family === 'ipv6' ? 1 : 2];
+    const hit = m.get(values[0]);
+    if (hit !== undefined) return hit;
+    const result = checkValues(option, values, family);
+    if (m.size >= MEMO_LIMIT) m.clear();
+    m.set(values[0], result);
+    return result;
+  }
+  return checkValues(option, values, family);
+}
+
+const MEMO = new WeakMap<OptionSpec, Map<string, ValueProblem | null>[]>();
+const MEMO_LIMIT = 1024;
+
+function checkValues(option: OptionSpec, values: readonly string[], family: RuleFamily): ValueProblem | null {
   const n = values.length;
   switch (option.arity) {
     case 0:

@@ -48,26 +48,82 @@ function lastComponent(key: string): string {
   return i < 0 ? key : key.slice(i + 1);
 }
 
-/** Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`. */
+/**
+ * Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`.
+ * Common prefixes and suffixes are skipped first (they never change the distance) and
+ * with a finite limit only the diagonal band |i − j| ≤ limit is computed, so comparing
+ * two long keys that differ in a few characters costs little.
+ */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (cur[j] < rowMin) rowMin = cur[j];
-    }
-    if (rowMin > limit) return limit + 1;
-    [prev, cur] = [cur, prev];
+  let s = 0;
+  const la = a.length;
+  const lb = b.length;
+  while (s < la && s < lb && a.charCodeAt(s) === b.charCodeAt(s)) s++;
+  let ea = la;
+  let eb = lb;
+  while (ea > s && eb > s && a.charCodeAt(ea - 1) === b.charCodeAt(eb - 1)) {
+    ea--;
+    eb--;
   }
-  return prev[b.length];
+  const n = ea - s;
+  const m = eb - s;
+  if (Math.abs(n - m) > limit) return limit + 1;
+  if (n === 0 || m === 0) return Math.max(n, m);
+  const k = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : Math.max(n, m);
+  const big = k + 1;
+  if (rowA.length < m + 2) {
+    rowA = new Int32Array(m + 2);
+    rowB = new Int32Array(m + 2);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= m + 1; j++) prev[j] = j <= k ? j : big;
+  for (let i = 1; i <= n; i++) {
+    const lo = Math.max(1, i - k);
+    const hi = Math.min(m, i + k);
+    cur[lo - 1] = lo === 1 ? Math.min(i, big) : big;
+    let rowMin = cur[lo - 1];
+    const ca = a.charCodeAt(s + i - 1);
+    for (let j = lo; j <= hi; j++) {
+      let v = prev[j - 1] + (ca === b.charCodeAt(s + j - 1) ? 0 : 1);
+      const up = prev[j] + 1;
+      if (up < v) v = up;
+      const left = cur[j - 1] + 1;
+      if (left < v) v = left;
+      if (v > big) v = big;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (hi < m) cur[hi + 1] = big;
+    if (rowMin > k) return limit + 1;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  const d = prev[m];
+  return d > k ? limit + 1 : d;
 }
+
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+interface Candidate {
+  key: string;
+  last: string;
+  target: string;
+  /** Prefer modern mainline keys that still exist; legacy/vendor/removed ones last. */
+  rank: number;
+}
+
+const CANDIDATES: readonly Candidate[] = KB_ENTRIES.map((e) => {
+  const key = e.key.toLowerCase();
+  return { key, last: lastComponent(key), target: e.renamedTo ?? e.key, rank: e.renamedTo ? 2 : e.origin === 'vendor' ? 3 : e.removedIn ? 1 : 0 };
+});
+
+/** Recent answers: editors ask again for the same unknown key on every keystroke elsewhere. */
+const SUGGEST_CACHE = new Map<string, string[]>();
+const SUGGEST_CACHE_SIZE = 512;
 
 /**
  * Did-you-mean for an unknown key: known keys whose last component or full name is within
@@ -78,21 +134,24 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 export function suggestKeys(unknownKey: string, limit = 3): string[] {
   const input = normaliseKey(unknownKey).toLowerCase();
   if (!input || BY_KEY.has(input)) return [];
+  const cacheKey = `${limit} ${input}`;
+  const cached = SUGGEST_CACHE.get(cacheKey);
+  if (cached) return cached.slice();
   const inputLast = lastComponent(input);
   const threshold = Math.max(1, Math.min(4, Math.floor(inputLast.length / 4)));
   const best = new Map<string, { d: number; rank: number }>();
-  for (const e of KB_ENTRIES) {
-    const key = e.key.toLowerCase();
-    const d = Math.min(editDistance(inputLast, lastComponent(key), threshold), editDistance(input, key, threshold));
+  for (const c of CANDIDATES) {
+    let d = editDistance(inputLast, c.last, threshold);
+    if (d > 0) d = Math.min(d, editDistance(input, c.key, Math.min(threshold, d)));
     if (d > threshold) continue;
-    const target = e.renamedTo ?? e.key;
-    // Prefer modern mainline keys that still exist; legacy/vendor/removed ones last.
-    const rank = e.renamedTo ? 2 : e.origin === 'vendor' ? 3 : e.removedIn ? 1 : 0;
-    const prev = best.get(target);
-    if (!prev || d < prev.d || (d === prev.d && rank < prev.rank)) best.set(target, { d, rank });
+    const prev = best.get(c.target);
+    if (!prev || d < prev.d || (d === prev.d && c.rank < prev.rank)) best.set(c.target, { d, rank: c.rank });
   }
-  return [...best.entries()]
+  const out = [...best.entries()]
     .sort((x, y) => x[1].d - y[1].d || x[1].rank - y[1].rank || x[0].localeCompare(y[0]))
     .slice(0, limit)
     .map(([key]) => key);
+  if (SUGGEST_CACHE.size >= SUGGEST_CACHE_SIZE) SUGGEST_CACHE.delete(SUGGEST_CACHE.keys().next().value as string);
+  SUGGEST_CACHE.set(cacheKey, out);
+  return out.slice();
 }

@@ -72,7 +72,7 @@ const CORE: KbEntry[] = [
       'Read-only in other network namespaces since commit 2671fa4dc010 (≈5.13, also backported to 5.4/5.10 stable); before it a container could change the host-wide value. Each namespace counts its own entries against this one limit.',
     related: [`${CT}buckets`, `${CT}count`, 'net.nf_conntrack_max', `${CT}expect_max`],
     summary:
-      'Upper limit on connection-tracking entries per network namespace. Once a namespace is at the limit, a new connection gets in only if an unconfirmed entry in its bucket can be evicted; otherwise the packet is dropped and the kernel logs "table full, dropping packet".',
+      'Upper limit on connection-tracking entries per network namespace. Once a namespace is at the limit, a new connection gets in only if an entry in its hash bucket that is not yet assured can be evicted; otherwise the packet is dropped and the kernel logs "table full, dropping packet".',
     pitfall:
       'Raising it does not enlarge the hash table: set nf_conntrack_buckets as well, or a full table means long lookup chains (2 × max / buckets nodes). 0 means no limit at all. Before 6.15 a negative value was accepted and also meant "no limit".',
     sections: ['1a', '2a', '2b', '2e', '3'],

@@ -1,0 +1,325 @@
+// The chain graph of each table: which rules end up in which chain after
+// iptables-restore runs the file, which chains jump to which, who references
+// whom, and the worst-case number of rule evaluations for one packet.
+//
+// Built once per parsed document (WeakMap cache) from the cheap per-line fields
+// (`chainName`, `targetName`), so a 150k-line kube-proxy dump costs no token
+// building; only the rare -I/-R/-D/-E/-P lines are read in full.
+//
+// Worst case for one packet entering chain C:
+//     eval(C) = rules(C) + max over the user chains C jumps or goes to of eval(target)
+// i.e. the packet is tested against every rule of C and, in the worst case,
+// enters the single most expensive chain it can branch into (through every
+// level below). A jump that closes a loop counts 0 there (iptables-restore
+// rejects loops anyway; the number stays finite). Computed iteratively: 20,000
+// nested chains do not grow the call stack.
+
+import type { ChainLine, CommandLine, IptablesDocument, TableBlock } from './ast';
+import { BUILTIN_CHAINS, isTableName } from './ast';
+import { peekCommand } from './parse';
+
+export interface ChainInfo {
+  table: string;
+  name: string;
+  /** `:NAME` lines and `-N NAME` commands, in file order. */
+  decls: ChainLine[];
+  builtin: boolean;
+  /** The policy after restore (`:NAME POLICY` or a later `-P`), built-in chains only. */
+  policy?: string;
+  /** The rules the chain holds after restore, in order. */
+  rules: CommandLine[];
+  /** Rules (after restore) of any chain in the table that jump or go to this one. */
+  refs: CommandLine[];
+  /** Deleted by `-X` (or renamed away by `-E`) by the end of the table. */
+  deleted?: boolean;
+}
+
+export interface TableGraph {
+  table: TableBlock;
+  chains: Map<string, ChainInfo>;
+  /** Rules in the table after restore. */
+  ruleCount: number;
+  /** Worst-case evaluations per chain name, filled on first use. */
+  evals?: Map<string, Evaluation>;
+}
+
+export interface Evaluation {
+  /** rules(C) + the worst jumped-to chain's evaluation. */
+  worst: number;
+  /** The chain path that gives the worst case, starting with C. */
+  path: string[];
+  /** A jump on the way closes a loop (counted as 0). */
+  loop: boolean;
+}
+
+export interface ChainGraph {
+  tables: TableGraph[];
+  byTable: Map<TableBlock, TableGraph>;
+}
+
+const cache = new WeakMap<IptablesDocument, ChainGraph>();
+
+/** The chain graph of `doc` (computed once per document). */
+export function chainGraph(doc: IptablesDocument): ChainGraph {
+  let g = cache.get(doc);
+  if (!g) {
+    g = build(doc);
+    cache.set(doc, g);
+  }
+  return g;
+}
+
+/** The graph of the table a line belongs to, or undefined outside tables. */
+export function tableGraphAt(doc: IptablesDocument, line: number): TableGraph | undefined {
+  for (const t of chainGraph(doc).tables) {
+    if (line >= t.table.startLine && line <= t.table.endLine) return t;
+  }
+  return undefined;
+}
+
+function build(doc: IptablesDocument): ChainGraph {
+  const tables: TableGraph[] = [];
+  const byTable = new Map<TableBlock, TableGraph>();
+  for (const t of doc.tables) {
+    const tg = buildTable(t, doc.family);
+    tables.push(tg);
+    byTable.set(t, tg);
+  }
+  return { tables, byTable };
+}
+
+function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGraph {
+  const chains = new Map<string, ChainInfo>();
+  const get = (name: string): ChainInfo => {
+    let c = chains.get(name);
+    if (!c) {
+      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [] };
+      chains.set(name, c);
+    }
+    return c;
+  };
+  // iptables-restore flushes the table at `*table`: the built-in chains exist, empty.
+  if (isTableName(t.name)) for (const b of BUILTIN_CHAINS[t.name]) get(b);
+  for (const d of t.chains) {
+    if (d.fromCommand) continue; // -N: handled in command order below
+    const c = get(d.name);
+    c.decls.push(d);
+    c.deleted = false;
+    if (c.builtin && d.policy) c.policy = d.policy;
+  }
+  const newChain = new Map<CommandLine, ChainLine>();
+  for (const d of t.chains) if (d.fromCommand) newChain.set(d.fromCommand, d);
+
+  const skipFamily = family === 'ipv4' ? 6 : family === 'ipv6' ? 4 : 0;
+  for (const cmd of t.commands) {
+    if (skipFamily && cmd.ipVersion === skipFamily) continue; // the other family's restore skips it
+    const name = cmd.chainName;
+    switch (cmd.command) {
+      case 'A':
+        if (name !== undefined) get(name).rules.push(cmd);
+        break;
+      case 'I': {
+        if (name === undefined) break;
+        const c = get(name);
+        const n = cmd.arg ? Number(cmd.arg.value) : 1;
+        const at = Number.isFinite(n) && n >= 1 ? Math.min(n - 1, c.rules.length) : 0;
+        c.rules.splice(at, 0, cmd);
+        break;
+      }
+      case 'R': {
+        if (name === undefined || !cmd.arg) break;
+        const c = get(name);
+        const n = Number(cmd.arg.value);
+        if (n >= 1 && n <= c.rules.length) c.rules[n - 1] = cmd;
+        break;
+      }
+      case 'D': {
+        if (name === undefined) break;
+        const c = get(name);
+        if (!cmd.hasRule && cmd.arg) {
+          const n = Number(cmd.arg.value);
+          if (n >= 1 && n <= c.rules.length) c.rules.splice(n - 1, 1);
+        } else {
+          const spec = ruleText(cmd);
+          const i = c.rules.findIndex((r) => ruleText(r) === spec);
+          if (i >= 0) c.rules.splice(i, 1);
+        }
+        break;
+      }
+      case 'F':
+        if (name !== undefined) get(name).rules = [];
+        else for (const c of chains.values()) c.rules = [];
+        break;
+      case 'N': {
+        const d = newChain.get(cmd);
+        if (name !== undefined) {
+          const c = get(name);
+          if (d) c.decls.push(d);
+          c.deleted = false;
+        }
+        break;
+      }
+      case 'X':
+        if (name !== undefined) {
+          const c = chains.get(name);
+          if (c && !c.builtin) {
+            c.deleted = true;
+            c.rules = [];
+          }
+        } else {
+          for (const c of chains.values()) {
+            if (!c.builtin) {
+              c.deleted = true;
+              c.rules = [];
+            }
+          }
+        }
+        break;
+      case 'E': {
+        const to = cmd.arg?.value;
+        if (name === undefined || to === undefined) break;
+        const from = chains.get(name);
+        if (!from || from.builtin) break;
+        const c = get(to);
+        c.rules = from.rules;
+        c.deleted = false;
+        from.rules = [];
+        from.deleted = true;
+        break;
+      }
+      case 'P': {
+        if (name === undefined || !cmd.arg) break;
+        const c = get(name);
+        if (c.builtin) c.policy = cmd.arg.value;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  let ruleCount = 0;
+  for (const c of chains.values()) {
+    ruleCount += c.rules.length;
+    for (const r of c.rules) {
+      const to = r.targetName;
+      if (to === undefined) continue;
+      const target = chains.get(to);
+      if (target && !target.builtin && !target.deleted) target.refs.push(r);
+    }
+  }
+  return { table: t, chains, ruleCount };
+}
+
+/** The rule part of a command (after the chain / rule number), for -D matching. */
+function ruleText(cmd: CommandLine): string {
+  const full = peekCommand(cmd);
+  const toks = full.tokens;
+  let i = toks.indexOf(full.commandToken);
+  i += full.chain ? 2 : 1;
+  if (full.arg && full.command !== 'D') i++;
+  return toks
+    .slice(i)
+    .map((t) => t.value)
+    .join(' ');
+}
+
+/** User chains a rule of `c` can branch into (jump or goto), deduplicated. */
+function children(g: TableGraph, c: ChainInfo): ChainInfo[] {
+  const out: ChainInfo[] = [];
+  const seen = new Set<string>();
+  for (const r of c.rules) {
+    const to = r.targetName;
+    if (to === undefined || seen.has(to)) continue;
+    seen.add(to);
+    const t = g.chains.get(to);
+    if (t && !t.builtin && !t.deleted) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Worst-case evaluations for every chain of the table (iterative DFS with
+ * memo; a back edge — a loop — counts 0).
+ */
+export function evaluations(g: TableGraph): Map<string, Evaluation> {
+  if (g.evals) return g.evals;
+  const memo = new Map<string, Evaluation>();
+  const onStack = new Set<string>();
+  for (const root of g.chains.values()) {
+    if (memo.has(root.name)) continue;
+    // frame: chain, its children, next child index, best so far
+    const stack: { c: ChainInfo; kids: ChainInfo[]; i: number; best: number; bestPath: string[]; loop: boolean }[] = [];
+    const push = (c: ChainInfo) => {
+      onStack.add(c.name);
+      stack.push({ c, kids: children(g, c), i: 0, best: 0, bestPath: [], loop: false });
+    };
+    push(root);
+    while (stack.length) {
+      const f = stack[stack.length - 1];
+      if (f.i < f.kids.length) {
+        const k = f.kids[f.i++];
+        const done = memo.get(k.name);
+        if (done) {
+          if (done.worst > f.best) {
+            f.best = done.worst;
+            f.bestPath = done.path;
+          }
+          if (done.loop) f.loop = true;
+        } else if (onStack.has(k.name)) {
+          f.loop = true; // back edge: a loop
+        } else {
+          push(k);
+        }
+        continue;
+      }
+      stack.pop();
+      onStack.delete(f.c.name);
+      const ev: Evaluation = { worst: f.c.rules.length + f.best, path: [f.c.name, ...f.bestPath.slice(0, 8)], loop: f.loop };
+      memo.set(f.c.name, ev);
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        if (ev.worst > parent.best) {
+          parent.best = ev.worst;
+          parent.bestPath = ev.path;
+        }
+        if (ev.loop) parent.loop = true;
+      }
+    }
+  }
+  g.evals = memo;
+  return memo;
+}
+
+/** Formats 1001 as "1,001". */
+export function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** The text shown after a chain (inlay hint and code lens). */
+export function chainLabel(g: TableGraph, c: ChainInfo): string {
+  const ev = evaluations(g).get(c.name);
+  const parts = [`${fmt(c.rules.length)} rule${c.rules.length === 1 ? '' : 's'}`];
+  if (!c.builtin) parts.push(`${fmt(c.refs.length)} ref${c.refs.length === 1 ? '' : 's'}`);
+  if (ev) parts.push(`worst ${fmt(ev.worst)} eval${ev.worst === 1 ? '' : 's'}${ev.loop ? ' (loop)' : ''}`);
+  return parts.join(' · ');
+}
+
+/** Markdown explaining the numbers of `chainLabel`. */
+export function chainExplanation(g: TableGraph, c: ChainInfo): string {
+  const ev = evaluations(g).get(c.name);
+  const lines = [
+    `**${fmt(c.rules.length)}** rule${c.rules.length === 1 ? '' : 's'} in \`${c.name}\` after iptables-restore runs the table` +
+      (c.builtin ? '' : `, referenced by **${fmt(c.refs.length)}** rule${c.refs.length === 1 ? '' : 's'} (\`-j\`/\`-g\`)`) +
+      '.',
+  ];
+  if (ev) {
+    lines.push(
+      '',
+      `Worst case for one packet: **${fmt(ev.worst)}** rule evaluations = rules in this chain + the worst case of the most expensive chain it jumps or goes to (through every level).`,
+    );
+    if (ev.path.length > 1) lines.push('', `Most expensive path: ${ev.path.map((p) => `\`${p}\``).join(' → ')}`);
+    if (ev.loop) lines.push('', 'A jump on the way closes a loop; it is counted as 0 (iptables-restore rejects loops).');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,26 @@
+// iptables diagnostics: a list of rule functions, each `(doc, settings) => Finding[]`.
+// To add a check, write a rule function (in its own module) and append it to RULES.
+
+import { finding } from '../codes';
+import type { Settings } from '../settings';
+import type { Finding } from '../types';
+import type { IptablesDocument } from './ast';
+
+export type DiagnosticRule = (doc: IptablesDocument, settings: Settings) => Finding[];
+
+/** IPT001: what iptables-restore rejects while reading the file (from the parser). */
+export const ipt001: DiagnosticRule = (doc) =>
+  doc.errors.map((e) => {
+    const extra: Parameters<typeof finding>[3] = {};
+    if (e.data) extra.data = e.data;
+    if (e.related) extra.related = e.related;
+    return finding('IPT001', e.range, e.message, extra);
+  });
+
+export const RULES: DiagnosticRule[] = [ipt001];
+
+export function diagnose(doc: IptablesDocument, settings: Settings): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of RULES) out.push(...rule(doc, settings));
+  return out;
+}

@@ -1,0 +1,56 @@
+// Small text helpers over a parsed iptables document.
+
+import type { Position } from '../types';
+import type { IptablesDocument, IptLine } from './ast';
+
+const starts = new WeakMap<IptablesDocument, number[]>();
+
+/** Offsets of every line start (computed once per document). */
+export function lineStarts(doc: IptablesDocument): number[] {
+  let s = starts.get(doc);
+  if (!s) {
+    s = [0];
+    const t = doc.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10) s.push(i + 1);
+      else if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        s.push(i + 1);
+      }
+    }
+    starts.set(doc, s);
+  }
+  return s;
+}
+
+/** The text of line `n` without its end-of-line sequence ('' past the end). */
+export function lineText(doc: IptablesDocument, n: number): string {
+  const s = lineStarts(doc);
+  if (n < 0 || n >= s.length) return '';
+  let end = n + 1 < s.length ? s[n + 1] : doc.text.length;
+  const t = doc.text;
+  if (end > s[n] && t.charCodeAt(end - 1) === 10) end--;
+  if (end > s[n] && t.charCodeAt(end - 1) === 13) end--;
+  return t.slice(s[n], end);
+}
+
+/** The end-of-line sequence after line `n`: '\n', '\r\n', '\r' or ''. */
+export function lineEol(doc: IptablesDocument, n: number): string {
+  const s = lineStarts(doc);
+  if (n + 1 >= s.length) return '';
+  const t = doc.text;
+  const end = s[n + 1];
+  if (t.charCodeAt(end - 1) === 10) return t.charCodeAt(end - 2) === 13 ? '\r\n' : '\n';
+  return '\r';
+}
+
+/** The parsed line at `line` (undefined past the end). */
+export function lineAt(doc: IptablesDocument, line: number): IptLine | undefined {
+  return doc.lines[line];
+}
+
+export function offsetAt(doc: IptablesDocument, p: Position): number {
+  const s = lineStarts(doc);
+  return (s[p.line] ?? doc.text.length) + p.character;
+}
