@@ -39,9 +39,21 @@ export function settingsTable(core) {
   return ['| Setting | Type | Default | Description |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+const FAMILY_ORDER = ['SYS', 'CT1', 'IPT', 'CT2'];
+const familyRank = (code) => {
+  const i = FAMILY_ORDER.findIndex((f) => code.startsWith(f));
+  return i < 0 ? FAMILY_ORDER.length : i;
+};
+/** Codes in reading order: sysctl (SYS, CT1xx) then iptables (IPT, CT2xx), by number within a family. */
+export function sortedCodes(core) {
+  return [...core.CODES.values()].sort(
+    (a, b) => familyRank(a.code) - familyRank(b.code) || Number(a.code.replace(/\D/g, '')) - Number(b.code.replace(/\D/g, '')) || a.code.localeCompare(b.code),
+  );
+}
+
 /** Markdown table of every registered code; `linkPrefix` is the folder of the docs pages relative to the table's file. */
 export function diagnosticsTable(core, linkPrefix) {
-  const rows = [...core.CODES.values()].map((c) => {
+  const rows = sortedCodes(core).map((c) => {
     const title = c.retired ? `${c.title} (retired: never reused)` : c.title;
     return `| [${c.code}](${linkPrefix}${c.code}.md) | ${codeLanguage(c.code)} | ${c.retired ? '—' : c.severity} | ${cell(title)} | ${c.fixable ? 'yes' : ''} |`;
   });

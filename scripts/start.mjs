@@ -3,7 +3,7 @@
 // Lints every file in examples/ with the same core the editor uses and prints, per file,
 // the findings (as `conntrack-lens lint` prints them) and the estimates the editor shows
 // as inlay hints and code lenses. Coloured only on a terminal. Exits 0 even with
-// findings: it is a demo, not a gate.
+// findings: it is a demo, not a gate. `npm start -- --all` prints every estimate with its formula.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,10 @@ function wholeDocument(text) {
   return { lines, range: { start: { line: 0, character: 0 }, end: { line: last, character: lines[last].text.length } } };
 }
 
+const showAll = process.argv.includes('--all');
+const MAX_DETAILED = 8; // up to this many estimate lines per file, show their formulas too
+const MAX_LINES = 12; // longer lists are cut here unless --all
+
 const settingsFile = join(examplesDir, 'settings.json');
 const { settings, shown } = loadSettings(settingsFile);
 // sysctl files first (the seed stories start there), then iptables; anything else after.
@@ -100,10 +104,10 @@ for (const file of files) {
     }
     totals.files++;
     const { lines, range } = wholeDocument(text);
+    const lineCount = lines.length - (lines.at(-1).text === '' && lines.length > 1 ? 1 : 0);
     const findings = core.diagnose(a, settings);
     const hints = a.service.inlayHints(a.doc, range, settings);
     const lenses = a.service.codeLenses ? a.service.codeLenses(a.doc, undefined, settings) : [];
-    const lineCount = lines.length - (lines.at(-1).text === '' && lines.length > 1 ? 1 : 0);
     w(bold(rel) + dim(`  (${a.lang}, ${lineCount} lines)`));
 
     w('  ' + bold('findings'));
@@ -114,21 +118,46 @@ for (const file of files) {
       w(`    ${dim(where)} ${SEVERITY_STYLE[f.severity](f.severity)} ${bold(f.code)} ${f.message}`);
     }
 
-    // Estimates: code lenses sit above their line, inlay hints at a position in it.
-    const estimates = [
-      ...lenses.map((l) => ({ line: l.range.start.line, label: l.title, tooltip: undefined, kind: 'lens' })),
-      ...hints.map((h) => ({ line: h.position.line, label: h.label, tooltip: h.tooltip, kind: 'hint' })),
-    ].sort((x, y) => x.line - y.line || (x.kind === 'lens' ? -1 : 1));
+    // Estimates: code lenses sit above their line, inlay hints at a position in it. The editor
+    // shows both; here one line per source line, the same label only once.
+    const byLine = new Map();
+    const add = (line, label, tooltip) => {
+      const e = byLine.get(line) ?? { line, labels: [], tooltips: [] };
+      if (!e.labels.includes(label)) e.labels.push(label);
+      if (tooltip && !e.tooltips.includes(tooltip)) e.tooltips.push(tooltip);
+      byLine.set(line, e);
+    };
+    for (const l of lenses) add(l.range.start.line, l.title);
+    for (const h of hints) add(h.position.line, h.label, h.tooltip);
+    const estimates = [...byLine.values()].sort((x, y) => x.line - y.line);
     totals.estimates += estimates.length;
     w('  ' + bold('estimates') + dim(' (inlay hints and code lenses)'));
     if (!estimates.length) w(dim('    none'));
-    const width = String(lines.length).length;
-    for (const e of estimates) {
+    // Small files get the formula behind each number; long lists stay one line each.
+    const detailed = showAll || estimates.length <= MAX_DETAILED;
+    const shownEstimates = showAll ? estimates : estimates.slice(0, MAX_LINES);
+    const width = String(lineCount).length;
+    const srcOf = (e) => {
       const src = (lines[e.line]?.text ?? '').replace(/\t/g, ' ');
-      const shownSrc = src.length > 72 ? src.slice(0, 71) + '…' : src;
+      return src.length > 56 ? src.slice(0, 55) + '…' : src;
+    };
+    const srcWidth = Math.max(0, ...shownEstimates.map((e) => srcOf(e).length));
+    const explained = new Set();
+    for (const e of shownEstimates) {
       const num = String(e.line + 1).padStart(width);
-      w(`    ${dim(num + ' │')} ${shownSrc}  ${cyan((e.kind === 'lens' ? '▲ ' : '⟶ ') + e.label)}`);
-      for (const t of e.tooltip ? plain(e.tooltip) : []) w(`    ${' '.repeat(width)} ${dim('│   ' + t)}`);
+      w(`    ${dim(num + ' │')} ${srcOf(e).padEnd(srcWidth)}  ${cyan('⟶ ' + e.labels.join(' · '))}`);
+      if (!detailed) continue;
+      for (const t of e.tooltips.flatMap(plain)) {
+        // An explanation repeated for every chain ("N rules in CHAIN …") is printed once per
+        // file; formulas (with × or ÷) always, since each carries its own numbers.
+        const shape = t.replace(/\d[\d,.]*/g, '#').replace(/\b[A-Z][A-Z0-9_-]{2,}\b/g, 'X');
+        if (!/[×÷]/.test(t) && explained.has(shape)) continue;
+        explained.add(shape);
+        w(`    ${' '.repeat(width)} ${dim('│   ' + t)}`);
+      }
+    }
+    if (shownEstimates.length < estimates.length) {
+      w(dim(`    … ${estimates.length - shownEstimates.length} more lines with estimates (npm start -- --all shows every one)`));
     }
   } catch (e) {
     crashed++;
@@ -138,7 +167,7 @@ for (const file of files) {
 
 w();
 const counts = ['error', 'warning', 'info', 'hint'].map((s) => `${totals[s]} ${s}${totals[s] === 1 ? '' : s === 'info' ? '' : 's'}`).join(', ');
-w(bold(`${totals.files} files: ${counts}; ${totals.estimates} estimates.`));
+w(bold(`${totals.files} files: ${counts}; estimates on ${totals.estimates} line${totals.estimates === 1 ? '' : 's'}.`));
 w(dim('Open these files in VS Code (npm run package → .vsix) or any LSP editor to see the same in place.'));
 w(dim('Lint your own: node dist/cli.js lint [--format text|json|sarif] FILE...   Run every test: npm test'));
 process.stdout.write(out.join('\n') + '\n');

@@ -17,16 +17,18 @@ function list(dir: string): string[] {
 }
 const exampleFiles = (): string[] => list(examples).filter((f) => !/\.(md|json)$/.test(f)).map((f) => relative(ROOT, f));
 
-function start(env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+function start(env: Record<string, string> = {}, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
   const { FORCE_COLOR: _f, NO_COLOR: _n, ...rest } = process.env;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/start.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...rest, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/start.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...rest, ...env }, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 let plain: ReturnType<typeof start>;
+let all: ReturnType<typeof start>;
 before(() => {
   ensureBuilt();
   plain = start();
+  all = start({}, ['--all']);
 });
 
 test('npm start exits 0 and shows every example file, uncoloured when not on a terminal', () => {
@@ -35,7 +37,7 @@ test('npm start exits 0 and shows every example file, uncoloured when not on a t
   const files = exampleFiles();
   assert.ok(files.length >= 6, `examples: ${files.join(', ')}`);
   for (const f of files) assert.ok(plain.stdout.includes(f), `${f} is shown`);
-  assert.match(plain.stdout.trimEnd().split('\n').slice(-3).join('\n'), /\d+ files: \d+ errors?, \d+ warnings?, \d+ info, \d+ hints?; \d+ estimates?\./);
+  assert.match(plain.stdout.trimEnd().split('\n').slice(-3).join('\n'), /\d+ files: \d+ errors?, \d+ warnings?, \d+ info, \d+ hints?; estimates on \d+ lines?\./);
   assert.doesNotMatch(plain.stdout, /crashed/);
 });
 
@@ -55,7 +57,8 @@ test('the findings printed are exactly what `conntrack-lens lint` reports for th
   assert.ok(!startLines.some((l) => /kube-node\.iptables:\d+:\d+: error /.test(l)), 'the kube-proxy dump is clean');
 });
 
-test('every inlay hint and code lens the service computes for an example is printed', () => {
+test('every inlay hint and code lens the service computes for an example is printed (--all; long lists are cut otherwise)', () => {
+  assert.equal(all.status, 0, all.stderr);
   // examples/settings.json uses VS Code's flat keys ("conntrackLens.hostMemory": …).
   const flat = JSON.parse(readFileSync(join(examples, 'settings.json'), 'utf8')) as Record<string, unknown>;
   const nested: Record<string, unknown> = {};
@@ -74,10 +77,17 @@ test('every inlay hint and code lens the service computes for an example is prin
     const lines = core.splitLines(text);
     const whole = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].text.length } };
     const labels = [...a.service.inlayHints(a.doc, whole, settings).map((h) => h.label), ...(a.service.codeLenses?.(a.doc, undefined, settings) ?? []).map((l) => l.title)];
-    const section = plain.stdout.slice(plain.stdout.indexOf(f + '  ('));
-    const own = section.slice(0, section.indexOf('\n\n') < 0 ? undefined : section.indexOf('\n\n'));
-    for (const label of labels) assert.ok(own.includes(label), `${f}: estimate "${label}" printed`);
-    if (!labels.length) assert.match(own, /estimates[^\n]*\n\s+none/, `${f}: says there are no estimates`);
+    const own = (out: string): string => {
+      const section = out.slice(out.indexOf(f + '  ('));
+      return section.slice(0, section.indexOf('\n\n') < 0 ? undefined : section.indexOf('\n\n'));
+    };
+    for (const label of labels) assert.ok(own(all.stdout).includes(label), `${f}: estimate "${label}" printed`);
+    if (!labels.length) assert.match(own(plain.stdout), /estimates[^\n]*\n\s+none/, `${f}: says there are no estimates`);
+    // Without --all: at most 12 estimate lines per file, and a note saying how many more.
+    const shown = own(plain.stdout).split('\n').filter((l) => /^\s+\d+ │ .*⟶ /.test(l)).length;
+    const lineCount = new Set([...a.service.inlayHints(a.doc, whole, settings).map((h) => h.position.line), ...(a.service.codeLenses?.(a.doc, undefined, settings) ?? []).map((l) => l.range.start.line)]).size;
+    assert.equal(shown, Math.min(lineCount, 12), `${f}: estimate lines shown`);
+    if (lineCount > 12) assert.match(own(plain.stdout), new RegExp(`… ${lineCount - 12} more lines with estimates`));
   }
 });
 
@@ -86,6 +96,7 @@ test('FORCE_COLOR=1 colours the output; NO_COLOR keeps it plain', () => {
   assert.equal(coloured.status, 0);
   assert.match(coloured.stdout, ANSI);
   assert.equal(coloured.stdout.replace(/\x1b\[[0-9;]*m/g, ''), plain.stdout, 'same text, only colour added');
+  assert.doesNotMatch(all.stdout, ANSI);
   assert.doesNotMatch(start({ NO_COLOR: '1' }).stdout, ANSI);
 });
 

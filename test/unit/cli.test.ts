@@ -2,7 +2,7 @@
 // stale) on files in a temp folder and checks exit codes, the three formats, the severity
 // threshold, stdin, directories, non-UTF-8 bytes and files of neither language.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,18 @@ let dir: string;
 function cli(args: string[], input?: string | Buffer): Run {
   const r = spawnSync(process.execPath, [CLI_JS, ...args], { cwd: dir, input, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+/** The same, without blocking: for tables of independent cases run side by side. */
+function cliAsync(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [CLI_JS, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += String(d)));
+    p.stderr.on('data', (d) => (stderr += String(d)));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 function write(rel: string, content: string | Buffer): string {
   const p = join(dir, rel);
@@ -85,7 +97,7 @@ describe('exit codes and text output', () => {
     assert.ok(parsed.slice(0, firstIpt).every((f) => f.file === 'sysctl.d/20-bad.conf'));
   });
 
-  test('usage errors exit 2 with a message on stderr and nothing on stdout', () => {
+  test('usage errors exit 2 with a message on stderr and nothing on stdout', async () => {
     const cases: [string[], RegExp][] = [
       [[], /no command/],
       [['lint'], /no files/],
@@ -98,8 +110,9 @@ describe('exit codes and text output', () => {
       [['lint', '--settings', 'notes.txt', 'sysctl.d/10-clean.conf'], /not JSON/],
       [['lint', '--settings', 'missing.json', 'sysctl.d/10-clean.conf'], /cannot read settings/],
     ];
-    for (const [args, msg] of cases) {
-      const r = cli(args);
+    const runs = await Promise.all(cases.map(([args]) => cliAsync(args)));
+    for (const [i, [args, msg]] of cases.entries()) {
+      const r = runs[i];
       assert.equal(r.status, 2, `${args.join(' ')} → ${r.status}`);
       assert.match(r.stderr, msg, args.join(' '));
       assert.equal(r.stdout, '', args.join(' '));

@@ -169,6 +169,15 @@ test('hover on a sysctl key', async () => {
   assert.match(text, /nf_conntrack_max/, `hover text: ${JSON.stringify(text)}`);
 });
 
+test('hover on an iptables chain', async () => {
+  const doc = await open('etc/iptables/rules.v4');
+  await waitForDiagnostics(doc.uri, (ds) => ds.some(ours), 'the server to be up');
+  const line = lineOf(doc, ':INPUT DROP');
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 2));
+  const text = hoverText(hovers);
+  assert.match(text, /INPUT/, `hover text: ${JSON.stringify(text)}`);
+});
+
 test('document symbols: sysctl keys and iptables table → chains', async () => {
   const sys = await open('sysctl.d/10-conntrack.conf');
   const sysSymbols = symbolNames(await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', sys.uri));

@@ -4,9 +4,10 @@
 // (removed before parsing) and a golden <case>.expected.{md,json}.
 
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
+import { DEFAULT_SETTINGS, resolveSettings, type Settings } from '../../../server/src/core/settings';
 import { parseSysctl } from '../../../server/src/core/sysctl/parse';
 import { sysctlService as svc } from '../../../server/src/core/sysctl/service';
 import type { Position, Range } from '../../../server/src/core/types';
@@ -55,15 +56,31 @@ for (const file of listFiles(path.join(FIXTURES, 'service'), '.conf')) {
 }
 
 test('symbols: groups by the first two components, or the first when there are only two', () => {
-  const doc = parseSysctl('net.netfilter.nf_conntrack_max = 1\nvm.swappiness = 1\nnet.netfilter.nf_conntrack_buckets = 2\nfoo = 1\n');
+  const doc = parseSysctl('net.netfilter.nf_conntrack_max = 1\n# note\nnet.netfilter.nf_conntrack_buckets = 2\nvm.swappiness = 1\nfoo = 1\n');
   const syms = svc.symbols(doc);
   assert.deepEqual(syms.map((s) => [s.name, s.kind, (s.children ?? []).map((c) => c.name)]), [
     ['net.netfilter', 'namespace', ['net.netfilter.nf_conntrack_max', 'net.netfilter.nf_conntrack_buckets']],
     ['vm', 'namespace', ['vm.swappiness']],
     ['foo', 'property', []],
   ]);
-  // A group spans its members, so it contains them even when groups interleave.
+  // A comment between two keys of a group does not split it.
   assert.deepEqual([syms[0].range.start.line, syms[0].range.end.line], [0, 2]);
+});
+
+test('symbols: interleaved groups become one group per run, and no two ranges overlap', () => {
+  const doc = parseSysctl(
+    'net.netfilter.nf_conntrack_max = 1\nnet.ipv4.ip_forward = 1\nnet.netfilter.nf_conntrack_buckets = 2\nnet.netfilter.nf_conntrack_acct = 1\n',
+  );
+  const syms = svc.symbols(doc);
+  assert.deepEqual(
+    syms.map((s) => [s.name, s.range.start.line, s.range.end.line, s.children!.length]),
+    [
+      ['net.netfilter', 0, 0, 1],
+      ['net.ipv4', 1, 1, 1],
+      ['net.netfilter', 2, 3, 2],
+    ],
+  );
+  for (let i = 1; i < syms.length; i++) assert.ok(syms[i - 1].range.end.line < syms[i].range.start.line, 'ranges in order, disjoint');
 });
 
 test('folding: a single comment line and a single key do not fold', () => {
@@ -101,10 +118,17 @@ test('semantic tokens: numbers only when every word is a number', () => {
 
 // --- hover -----------------------------------------------------------------------------
 
+/** Settings for a fixture: `<case>.settings.json` beside it (conntrackLens keys), else the defaults. */
+function settingsFor(file: string): Settings {
+  const p = file.replace(/\.conf$/, '.settings.json');
+  return existsSync(p) ? resolveSettings(JSON.parse(readFileSync(p, 'utf8'))) : DEFAULT_SETTINGS;
+}
+
 for (const file of listFiles(path.join(FIXTURES, 'hover'), '.conf')) {
   test(`hover: ${file}`, () => {
-    const { text, at } = withCursor(readText(path.join(FIXTURES, 'hover', file)));
-    const h = svc.hover(parseSysctl(text), at, DEFAULT_SETTINGS);
+    const full = path.join(FIXTURES, 'hover', file);
+    const { text, at } = withCursor(readText(full));
+    const h = svc.hover(parseSysctl(text), at, settingsFor(full));
     const out = h ? `range: ${r(h.range!)}\n\n${h.contents}\n` : '(no hover)\n';
     golden(path.join(FIXTURES, 'hover', file.replace(/\.conf$/, '.expected.md')), out, (v) => String(v));
   });
@@ -125,8 +149,34 @@ test('hover: key facts are stated', () => {
   assert.match(hover('-net.ipv4.conf.lo|.rp_filter'), /excluded/);
   assert.match(hover('k.x = 1 # no|te'), /part of the value/);
   assert.equal(hover('# net.ipv4.tcp|_tw_reuse = 1'), '');
-  assert.equal(hover('net.ipv4.ip_forward = |1'), '');
+  // Values of unknown keys have nothing to add; known ones say what the value means.
+  assert.equal(hover('vm.swappiness = |1'), '');
+  assert.match(hover('net.ipv4.ip_forward = |1'), /\*\*on\*\*/);
 });
+
+// --- inlay hints -----------------------------------------------------------------------
+// test/fixtures/sysctl/inlay/<case>.conf: hints for the whole file (label, position, the
+// tooltip's first line), or for the lines between two `|` markers when the file has them.
+
+for (const file of listFiles(path.join(FIXTURES, 'inlay'), '.conf')) {
+  test(`inlay: ${file}`, () => {
+    const full = path.join(FIXTURES, 'inlay', file);
+    // Each `|` marks a position (removed before parsing): none = whole file, two = the requested range.
+    let text = readText(full);
+    const marks: Position[] = [];
+    for (let i = text.indexOf('|'); i >= 0; i = text.indexOf('|')) {
+      const before = text.slice(0, i);
+      const line = before.split(/\r\n|\r|\n/).length - 1;
+      marks.push({ line, character: before.length - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) - 1 });
+      text = before + text.slice(i + 1);
+    }
+    assert.ok(marks.length === 0 || marks.length === 2, 'zero or two `|` markers');
+    const range: Range = marks.length ? { start: marks[0], end: marks[1] } : { start: { line: 0, character: 0 }, end: { line: text.split(/\r\n|\r|\n/).length, character: 0 } };
+    const hints = svc.inlayHints(parseSysctl(text), range, settingsFor(full));
+    const rows = hints.map((h) => `${h.position.line}:${h.position.character} ${h.label} — ${(h.tooltip ?? '').split('\n')[0]}`);
+    golden(path.join(FIXTURES, 'inlay', file.replace(/\.conf$/, '.expected.json')), rows, renderRows);
+  });
+}
 
 // --- completion ------------------------------------------------------------------------
 
@@ -143,13 +193,16 @@ for (const file of listFiles(path.join(FIXTURES, 'completion'), '.conf')) {
 }
 
 test('completion: the range is the word being typed, keys from the file come first', () => {
-  const { text, at } = withCursor('net.ipv4.ip_forward = 1\n  net.netf|ilter x\n');
+  const { text, at } = withCursor('net.netfilter.nf_conntrack_acct = 1\nnet.ipv4.ip_forward = 1\n  net.netf|ilter x\n');
   const items = svc.completion(parseSysctl(text), at, DEFAULT_SETTINGS);
   assert.ok(items.length > 1);
-  for (const c of items) assert.equal(r(c.range!), '1:2-1:15');
+  for (const c of items) assert.equal(r(c.range!), '2:2-2:15');
   const sorted = items.slice().sort((a, b) => a.sortText!.localeCompare(b.sortText!));
-  assert.equal(sorted[0].label, 'net.ipv4.ip_forward');
+  assert.equal(sorted[0].label, 'net.netfilter.nf_conntrack_acct');
+  assert.equal(sorted[0].detail, 'used on line 1');
   assert.ok(items.some((c) => c.label === 'net.netfilter.nf_conntrack_max'));
+  // Filtered by what was typed before the cursor.
+  assert.ok(!items.some((c) => c.label === 'net.ipv4.ip_forward'));
   // The line being edited does not suggest itself.
   const self = withCursor('net.ipv4.ip_forwar|d = 1\n');
   assert.ok(!svc.completion(parseSysctl(self.text), self.at, DEFAULT_SETTINGS).some((c) => c.detail?.startsWith('used on line 1')));
@@ -166,11 +219,3 @@ test('completion: 0/1 only for keys whose current value is 0 or 1', () => {
   assert.deepEqual(complete('# net.ipv4.ip_forward = |1\n'), []);
 });
 
-// --- inlay hints and code actions: plumbing only for now --------------------------------
-
-test('inlay hints and code actions are empty until the knowledge base provides them', () => {
-  const doc = parseSysctl('net.netfilter.nf_conntrack_max = 262144\n');
-  const all: Range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
-  assert.deepEqual(svc.inlayHints(doc, all, DEFAULT_SETTINGS), []);
-  assert.deepEqual(svc.codeActions(doc, all, [], DEFAULT_SETTINGS), []);
-});

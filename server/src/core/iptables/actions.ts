@@ -28,16 +28,12 @@ export const ipt001Fixes: ActionProvider = (doc, range, findings) => {
         if (doc.text.charCodeAt(0) === 0xfeff) out.push(action('Remove the byte order mark', [{ range: mkRange(0, 0, 1), newText: '' }], f));
         break;
       case 'line-endings': {
-        const edits: TextEdit[] = [];
-        const n = lineStarts(doc).length;
-        for (let l = 0; l < n; l++) {
-          const eol = lineEol(doc, l);
-          if (eol === '\r\n' || eol === '\r') {
-            const len = lineText(doc, l).length;
-            edits.push({ range: { start: { line: l, character: len }, end: { line: l + 1, character: 0 } }, newText: '\n' });
-          }
+        // This line only: a quick-fix edits its own finding. The whole file is one
+        // click in the editor (VS Code: the CRLF/LF switch in the status bar).
+        const eol = lineEol(doc, line);
+        if (eol === '\r\n' || eol === '\r') {
+          out.push(action('Change this line ending to LF', [{ range: { start: { line, character: text.length }, end: { line: line + 1, character: 0 } }, newText: '\n' }], f));
         }
-        if (edits.length) out.push(action('Convert line endings to LF', edits, f));
         break;
       }
       case 'trim-line':
@@ -87,7 +83,7 @@ export const PROVIDERS: ActionProvider[] = [ipt001Fixes];
 
 export function codeActions(doc: IptablesDocument, range: Range, findings: Finding[], settings: Settings, only?: CodeActionKind[]): CodeAction[] {
   const out: CodeAction[] = [];
-  for (const p of PROVIDERS) out.push(...p(doc, range, findings, settings));
+  for (const p of PROVIDERS) for (const a of p(doc, range, findings, settings)) out.push(a); // no spread: huge results overflow the stack
   if (!only || !only.length) return out;
   return out.filter((a) => only.some((k) => a.kind === k || a.kind.startsWith(k + '.')));
 }

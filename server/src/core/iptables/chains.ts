@@ -32,6 +32,8 @@ export interface ChainInfo {
   refs: CommandLine[];
   /** Deleted by `-X` (or renamed away by `-E`) by the end of the table. */
   deleted?: boolean;
+  /** The user chains its rules jump or go to (each once), filled with `refs`. */
+  kids: ChainInfo[];
 }
 
 export interface TableGraph {
@@ -46,8 +48,8 @@ export interface TableGraph {
 export interface Evaluation {
   /** rules(C) + the worst jumped-to chain's evaluation. */
   worst: number;
-  /** The chain path that gives the worst case, starting with C. */
-  path: string[];
+  /** The jumped-to chain that gives the worst case (see worstPath). */
+  via?: string;
   /** A jump on the way closes a loop (counted as 0). */
   loop: boolean;
 }
@@ -93,7 +95,7 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   const get = (name: string): ChainInfo => {
     let c = chains.get(name);
     if (!c) {
-      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [] };
+      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [], kids: [] };
       chains.set(name, c);
     }
     return c;
@@ -199,13 +201,21 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   }
 
   let ruleCount = 0;
+  const kidOf = new Map<ChainInfo, ChainInfo>(); // child → the last parent that listed it
   for (const c of chains.values()) {
     ruleCount += c.rules.length;
+    let last: ChainInfo | undefined;
     for (const r of c.rules) {
       const to = r.targetName;
       if (to === undefined) continue;
-      const target = chains.get(to);
-      if (target && !target.builtin && !target.deleted) target.refs.push(r);
+      const target = last && last.name === to ? last : chains.get(to);
+      if (!target || target.builtin || target.deleted) continue;
+      target.refs.push(r);
+      if (kidOf.get(target) !== c) {
+        kidOf.set(target, c);
+        c.kids.push(target);
+      }
+      last = target;
     }
   }
   return { table: t, chains, ruleCount };
@@ -224,20 +234,6 @@ function ruleText(cmd: CommandLine): string {
     .join(' ');
 }
 
-/** User chains a rule of `c` can branch into (jump or goto), deduplicated. */
-function children(g: TableGraph, c: ChainInfo): ChainInfo[] {
-  const out: ChainInfo[] = [];
-  const seen = new Set<string>();
-  for (const r of c.rules) {
-    const to = r.targetName;
-    if (to === undefined || seen.has(to)) continue;
-    seen.add(to);
-    const t = g.chains.get(to);
-    if (t && !t.builtin && !t.deleted) out.push(t);
-  }
-  return out;
-}
-
 /**
  * Worst-case evaluations for every chain of the table (iterative DFS with
  * memo; a back edge — a loop — counts 0).
@@ -245,43 +241,49 @@ function children(g: TableGraph, c: ChainInfo): ChainInfo[] {
 export function evaluations(g: TableGraph): Map<string, Evaluation> {
   if (g.evals) return g.evals;
   const memo = new Map<string, Evaluation>();
-  const onStack = new Set<string>();
+  const onStack = new Set<ChainInfo>();
+  interface Frame {
+    c: ChainInfo;
+    i: number;
+    best: number;
+    via: string | undefined;
+    loop: boolean;
+  }
+  const stack: Frame[] = [];
   for (const root of g.chains.values()) {
     if (memo.has(root.name)) continue;
-    // frame: chain, its children, next child index, best so far
-    const stack: { c: ChainInfo; kids: ChainInfo[]; i: number; best: number; bestPath: string[]; loop: boolean }[] = [];
-    const push = (c: ChainInfo) => {
-      onStack.add(c.name);
-      stack.push({ c, kids: children(g, c), i: 0, best: 0, bestPath: [], loop: false });
-    };
-    push(root);
+    onStack.add(root);
+    stack.push({ c: root, i: 0, best: 0, via: undefined, loop: false });
     while (stack.length) {
       const f = stack[stack.length - 1];
-      if (f.i < f.kids.length) {
-        const k = f.kids[f.i++];
+      const kids = f.c.kids;
+      if (f.i < kids.length) {
+        const k = kids[f.i++];
         const done = memo.get(k.name);
         if (done) {
-          if (done.worst > f.best) {
-            f.best = done.worst;
-            f.bestPath = done.path;
+          if (done.worst > f.best || f.via === undefined) {
+            if (done.worst > f.best) f.best = done.worst;
+            if (done.worst >= f.best) f.via = k.name;
           }
           if (done.loop) f.loop = true;
-        } else if (onStack.has(k.name)) {
+        } else if (onStack.has(k)) {
           f.loop = true; // back edge: a loop
         } else {
-          push(k);
+          onStack.add(k);
+          stack.push({ c: k, i: 0, best: 0, via: undefined, loop: false });
         }
         continue;
       }
       stack.pop();
-      onStack.delete(f.c.name);
-      const ev: Evaluation = { worst: f.c.rules.length + f.best, path: [f.c.name, ...f.bestPath.slice(0, 8)], loop: f.loop };
+      onStack.delete(f.c);
+      const ev: Evaluation = { worst: f.c.rules.length + f.best, loop: f.loop };
+      if (f.via !== undefined) ev.via = f.via;
       memo.set(f.c.name, ev);
       const parent = stack[stack.length - 1];
       if (parent) {
-        if (ev.worst > parent.best) {
-          parent.best = ev.worst;
-          parent.bestPath = ev.path;
+        if (ev.worst > parent.best || parent.via === undefined) {
+          if (ev.worst > parent.best) parent.best = ev.worst;
+          if (ev.worst >= parent.best) parent.via = f.c.name;
         }
         if (ev.loop) parent.loop = true;
       }
@@ -291,9 +293,29 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
   return memo;
 }
 
-/** Formats 1001 as "1,001". */
+/** The chains the worst case goes through, starting with `name` (at most `max`). */
+export function worstPath(g: TableGraph, name: string, max = 9): string[] {
+  const ev = evaluations(g);
+  const out = [name];
+  const seen = new Set(out);
+  let cur = ev.get(name)?.via;
+  while (cur !== undefined && out.length < max && !seen.has(cur)) {
+    out.push(cur);
+    seen.add(cur);
+    cur = ev.get(cur)?.via;
+  }
+  return out;
+}
+
+/** Formats 1001 as "1,001" (toLocaleString is slow to start and depends on ICU). */
 export function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+  const s = String(Math.abs(Math.trunc(n)));
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && (s.length - i) % 3 === 0) out += ',';
+    out += s[i];
+  }
+  return (n < 0 ? '-' : '') + out;
 }
 
 /** The text shown after a chain (inlay hint and code lens). */
@@ -318,7 +340,8 @@ export function chainExplanation(g: TableGraph, c: ChainInfo): string {
       '',
       `Worst case for one packet: **${fmt(ev.worst)}** rule evaluations = rules in this chain + the worst case of the most expensive chain it jumps or goes to (through every level).`,
     );
-    if (ev.path.length > 1) lines.push('', `Most expensive path: ${ev.path.map((p) => `\`${p}\``).join(' → ')}`);
+    const path = worstPath(g, c.name);
+    if (path.length > 1) lines.push('', `Most expensive path: ${path.map((p) => `\`${p}\``).join(' → ')}`);
     if (ev.loop) lines.push('', 'A jump on the way closes a loop; it is counted as 0 (iptables-restore rejects loops).');
   }
   return lines.join('\n');

@@ -21,6 +21,7 @@ export const RULES: DiagnosticRule[] = [ipt001];
 
 export function diagnose(doc: IptablesDocument, settings: Settings): Finding[] {
   const out: Finding[] = [];
-  for (const rule of RULES) out.push(...rule(doc, settings));
+  // One push per finding: spreading a rule's result overflows the stack on huge dumps.
+  for (const rule of RULES) for (const f of rule(doc, settings)) out.push(f);
   return out;
 }

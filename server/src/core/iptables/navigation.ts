@@ -28,7 +28,7 @@ export function tableAt(doc: IptablesDocument, line: number): TableBlock | undef
 function isChainOf(table: TableBlock, name: string): boolean {
   if (isBuiltinChain(table.name, name)) return true;
   if (table.chains.some((c) => c.name === name)) return true;
-  return table.commands.some((c) => c.chainName === name);
+  return table.commands.some((c) => c.chainName === name || (c.command === 'E' && peekCommand(c).arg?.value === name));
 }
 
 /** The chain name under `at`, if any. */

@@ -150,9 +150,11 @@ const CORE_LONG: Readonly<Record<string, string>> = {
   ipv6: '6',
 };
 const CORE_LONG_NAMES = Object.keys(CORE_LONG);
-const CORE_LONG_MAP: ReadonlyMap<string, string> = new Map(Object.entries(CORE_LONG));
+const CORE_LONG_MAP: ReadonlyMap<string, string> = new Map(Object.entries(CORE_LONG).map(([k, v]) => ['--' + k, v]));
 
 /** Argument kind per letter: 0 none, 1 required, 2 optional (attached, or peeked like xs_has_arg). */
+/** `-A` … for each letter (no string building per option). */
+const SHORT: Readonly<Record<string, string>> = Object.fromEntries('ACDIRLSFZNXEPsdpijtmnovwWxfVhMcg46'.split('').map((l) => [l, '-' + l]));
 const CORE_ARG: Readonly<Record<string, 0 | 1 | 2>> = {
   A: 1, C: 1, D: 1, I: 1, R: 1, L: 2, S: 2, F: 2, Z: 2, N: 1, X: 2, E: 1, P: 1,
   s: 1, d: 1, p: 1, i: 1, j: 1, t: 1, m: 1, n: 0, o: 1, v: 0, w: 2, W: 2, x: 0,
@@ -306,33 +308,57 @@ function scansCounterPair(s: string): boolean {
 // targets therefore keep plain numbers and build their `Range` objects when
 // asked (each access returns a fresh plain object, safe to serialise or keep).
 
-/** One argument (implements ast.Token). Treat the fields as read-only. */
+/**
+ * One argument (implements ast.Token). Treat the fields as read-only. `value`
+ * is read from the text on first use (the parse pass never needs most values).
+ */
 export class Tok implements Token {
   #src: string;
+  #v: string | undefined;
   constructor(
     src: string,
     public line: number,
     public start: number,
     public end: number,
-    public value: string,
+    value: string | undefined,
     public quoted: boolean,
   ) {
     this.#src = src;
+    this.#v = value;
   }
   /** Reuse (the parser's scratch pool only). */
-  reset(src: string, line: number, start: number, end: number, value: string, quoted: boolean): void {
+  reset(src: string, line: number, start: number, end: number, value: string | undefined, quoted: boolean): void {
     this.#src = src;
     this.line = line;
     this.start = start;
     this.end = end;
-    this.value = value;
+    this.#v = value;
     this.quoted = quoted;
+  }
+  get value(): string {
+    let v = this.#v;
+    if (v === undefined) v = this.#v = this.#src.slice(this.start, this.end);
+    return v;
   }
   get raw(): string {
     return this.quoted ? this.#src.slice(this.start, this.end) : this.value;
   }
   get range(): Range {
     return rng(this.line, this.start, this.end);
+  }
+  /** Length of the value. */
+  get size(): number {
+    return this.quoted ? this.value.length : this.end - this.start;
+  }
+  /** Character code `i` of the value (NaN past its end). */
+  code(i: number): number {
+    if (this.quoted) return this.value.charCodeAt(i);
+    return i < this.end - this.start ? this.#src.charCodeAt(this.start + i) : NaN;
+  }
+  /** value === s, without building the value. */
+  is(s: string): boolean {
+    if (this.quoted || this.#v !== undefined) return this.value === s;
+    return this.end - this.start === s.length && this.#src.startsWith(s, this.start);
   }
   /** The part of this argument from column `start` on, as an argument of its own. */
   sub(start: number, value: string): Tok {
@@ -465,7 +491,9 @@ export function splitArgs(s: string, line: number, from = 0, to = s.length, firs
 
 function hasArg(t: Tok | undefined): boolean {
   // xs_has_arg(): the next argument exists and does not start with '-' or '!'
-  return t !== undefined && t.value[0] !== '-' && t.value[0] !== '!';
+  if (t === undefined) return false;
+  const c = t.code(0);
+  return c !== 45 && c !== 33;
 }
 
 function isCoreLetter(l: string): boolean {
@@ -476,14 +504,16 @@ function isCoreLetter(l: string): boolean {
 function valueLike(t: Tok | undefined): boolean {
   if (!t) return false;
   if (t.quoted) return true;
-  const v = t.value;
-  if (v === '!') return false;
-  if (v[0] !== '-') return true;
-  if (v === '-' || (v.charCodeAt(1) >= 48 && v.charCodeAt(1) <= 57)) return true;
-  if (v[1] === '-') return false;
+  const n = t.size;
+  const c0 = t.code(0);
+  if (n === 1 && c0 === 33) return false; // `!`
+  if (c0 !== 45) return true;
+  const c1 = t.code(1);
+  if (n === 1 || (c1 >= 48 && c1 <= 57)) return true; // `-`, `-1`
+  if (c1 === 45) return false;
   // `-xyz` is an option only if its letters are (else getopt would fail on it)
-  for (let i = 1; i < v.length; i++) {
-    const l = v[i];
+  for (let i = 1; i < n; i++) {
+    const l = String.fromCharCode(t.code(i));
     if (!isCoreLetter(l)) return true;
     if (CORE_ARG[l] !== 0) return false;
   }
@@ -527,13 +557,13 @@ function splitPooled(s: string, line: number, from: number, to: number, pool: To
       if (c === 32 || c === 9) break;
       i++;
     }
-    let value: string;
+    let value: string | undefined;
     if (quoted) {
       // let splitArgs apply the quote rules to this one argument
       const t = splitArgs(s, line, start, to, true)[0];
       i = t.end;
       value = t.value;
-    } else value = s.slice(start, i);
+    }
     let tok = pool[n];
     if (!tok) tok = pool[n] = new Tok(s, line, start, i, value, quoted);
     else tok.reset(s, line, start, i, value, quoted);
@@ -557,6 +587,8 @@ class CommandParser {
   // per line
   private build = false;
   private line = 0;
+  /** Offset of column 0 in the string being parsed (the whole text in the parse pass). */
+  private base = 0;
   private toks: Tok[] = [];
   private ntoks = 0;
   private pos = 0;
@@ -594,7 +626,7 @@ class CommandParser {
   hasRule = false;
 
   private err(start: number, end: number, message: string, data?: Record<string, unknown>): void {
-    const e: ParseError = { range: rng(this.line, start, end), message };
+    const e: ParseError = { range: rng(this.line, start - this.base, end - this.base), message };
     if (data) e.data = data;
     this.errors.push(e);
   }
@@ -604,12 +636,23 @@ class CommandParser {
   }
 
   /**
-   * Parses one command line. `ok` is false when the line has no command. The
-   * tree (`cmd`, `tokens`) is only built when `build` is true.
+   * Parses one command line: `s[from, end)`, where column 0 is at `base`. `ok`
+   * is false when the line has no command. The tree (`cmd`, `tokens`) is only
+   * built when `build` is true (then `base` must be 0).
    */
-  parse(s: string, line: number, from: number, table: string, lineRange: Range | null, build: boolean): { ok: boolean; cmd?: CommandLine; tokens?: Tok[]; message?: string } {
+  parse(
+    s: string,
+    line: number,
+    from: number,
+    end: number,
+    base: number,
+    table: string,
+    lineRange: Range | null,
+    build: boolean,
+  ): { ok: boolean; cmd?: CommandLine; tokens?: Tok[]; message?: string } {
     this.build = build;
     this.line = line;
+    this.base = base;
     this.errorsBefore = this.errors.length;
     this.command = undefined;
     this.commandToken = undefined;
@@ -643,34 +686,34 @@ class CommandParser {
       this.stray = [];
     }
 
-    let to = s.length;
+    let to = end;
     if (s.charCodeAt(from) === 91 /* [ */) {
       // tokenize_rule_counters(): strchr ']', then strtok ':' and strtok ']'
       const ptr = s.indexOf(']', from);
       let j = from + 1;
-      while (j < s.length && s.charCodeAt(j) === 58) j++;
+      while (j < end && s.charCodeAt(j) === 58) j++;
       if (ptr < 0) {
-        this.err(from, s.length, 'rule counters `[packets:bytes]` without `]` (iptables-restore: "Bad line: need ]")');
+        this.err(from, end, 'rule counters `[packets:bytes]` without `]` (iptables-restore: "Bad line: need ]")');
         return { ok: false, tokens: [], message: 'bad rule counters' };
       }
-      if (j >= s.length) {
+      if (j >= end) {
         this.err(from, ptr + 1, 'rule counters without `:` (iptables-restore: "Bad line: need :")');
         return { ok: false, tokens: [], message: 'bad rule counters' };
       }
       let pEnd = s.indexOf(':', j);
-      if (pEnd < 0) pEnd = s.length;
-      let k = pEnd < s.length ? pEnd + 1 : s.length;
-      while (k < s.length && s.charCodeAt(k) === 93) k++;
-      if (k >= s.length) {
+      if (pEnd < 0) pEnd = end;
+      let k = pEnd < end ? pEnd + 1 : end;
+      while (k < end && s.charCodeAt(k) === 93) k++;
+      if (k >= end) {
         this.err(from, ptr + 1, 'rule counters must be `[packets:bytes]` (iptables-restore: "Bad line: need ]")');
         return { ok: false, tokens: [], message: 'bad rule counters' };
       }
       let bEnd = s.indexOf(']', k);
-      if (bEnd < 0) bEnd = s.length;
+      if (bEnd < 0) bEnd = end;
       if (build) {
         const packets = s.slice(j, pEnd);
         const bytes = s.slice(k, bEnd);
-        this.counters = { packets, bytes, range: rng(line, from, ptr + 1), numeric: scansUnsigned(packets) && scansUnsigned(bytes) };
+        this.counters = { packets, bytes, range: rng(line, from - base, ptr + 1 - base), numeric: scansUnsigned(packets) && scansUnsigned(bytes) };
       }
       // strtok wrote NULs at pEnd and bEnd: the command text ends at the first one after `]`.
       if (pEnd > ptr && pEnd < to) to = pEnd;
@@ -692,7 +735,7 @@ class CommandParser {
     }
     for (let i = 0; i < n; i++) {
       const t = toks[i];
-      if (t.value.length * 3 > MAX_ARG_BYTES && utf8Length(t.value) > MAX_ARG_BYTES) {
+      if ((t.end - t.start) * 3 > MAX_ARG_BYTES && utf8Length(t.value) > MAX_ARG_BYTES) {
         this.errTok(t, `argument longer than ${MAX_ARG_BYTES} bytes (iptables-restore: "Parameter too long!")`);
       }
     }
@@ -712,9 +755,9 @@ class CommandParser {
       // One error per line is enough when an argument was already rejected.
       if (this.errors.length === this.errorsBefore || !n) {
         if (n) this.errTok(toks[0], message);
-        else this.errors.push({ range: lineRange ?? rng(line, 0, s.length), message, data: { fix: 'trim-line' } });
+        else this.errors.push({ range: lineRange ?? rng(line, 0, end - base), message, data: { fix: 'trim-line' } });
       }
-      return { ok: false, tokens: build ? toks : splitArgs(s, line, from, to), message };
+      return { ok: false, tokens: build ? toks : undefined, message };
     }
 
     // commands_v_options: options this command does not allow.
@@ -731,7 +774,7 @@ class CommandParser {
     this.hasRule = command === 'A' || command === 'I' || command === 'R' || command === 'C' || (command === 'D' && !this.deleteByNumber);
     if (!build) return { ok: true };
 
-    const cmd: CommandLine = { kind: 'command', line, range: lineRange ?? rng(line, 0, s.length), command, commandToken, tokens: outToks!, table, flags: this.flags };
+    const cmd: CommandLine = { kind: 'command', line, range: lineRange ?? rng(line, 0, end - base), command, commandToken, tokens: outToks!, table, flags: this.flags };
     if (this.chain) cmd.chain = this.chain;
     if (this.arg) cmd.arg = this.arg;
     if (this.counters) cmd.counters = this.counters;
@@ -755,10 +798,11 @@ class CommandParser {
 
   /** Handles one argument; false stops the loop (`--`). */
   private step(tok: Tok): boolean {
-    const v = tok.value;
+    const n = tok.size;
+    const c0 = tok.code(0);
     // ---- non-option arguments
-    if (v.length < 2 || v.charCodeAt(0) !== 45 /* - */) {
-      if (v === '!') {
+    if (n < 2 || c0 !== 45 /* - */) {
+      if (n === 1 && c0 === 33 /* ! */) {
         if (this.invert) this.errTok(tok, 'two `!` in a row (iptables: "multiple consecutive ! not allowed")');
         this.invert = tok;
         return true;
@@ -766,17 +810,17 @@ class CommandParser {
       this.badArgument(tok);
       return true;
     }
-    if (v === '--') {
-      if (this.pos < this.ntoks) {
-        this.err(tok.start, this.toks[this.ntoks - 1].end, '`--` ends the options; iptables rejects the words after it ("unknown arguments found on commandline")');
+    if (tok.code(1) === 45 /* - */) {
+      if (n === 2) {
+        // `--` ends option parsing
+        if (this.pos < this.ntoks) {
+          this.err(tok.start, this.toks[this.ntoks - 1].end, '`--` ends the options; iptables rejects the words after it ("unknown arguments found on commandline")');
+        }
+        return false;
       }
-      return false;
-    }
-
-    if (v.charCodeAt(1) === 45 /* - */) {
       // ---- long option, maybe `--name=value`
+      const v = tok.value;
       const eq = v.indexOf('=');
-      const long = eq >= 0 ? v.slice(2, eq) : v.slice(2);
       const nameText = eq >= 0 ? v.slice(0, eq) : v;
       let attached: Tok | undefined;
       let nameEnd = tok.end;
@@ -785,8 +829,9 @@ class CommandParser {
         attached = tok.sub(tok.start + rawEq + 1, v.slice(eq + 1));
         nameEnd = tok.start + rawEq;
       }
-      let letter: string | undefined = CORE_LONG_MAP.get(long);
+      let letter: string | undefined = CORE_LONG_MAP.get(nameText);
       if (letter === undefined) {
+        const long = nameText.slice(2);
         if (long === 'fragment') letter = 'f';
         else if (!this.extLoaded && long.length > 0) {
           // getopt_long accepts unambiguous abbreviations while only core options exist
@@ -796,6 +841,7 @@ class CommandParser {
           else if (letters.size > 1) {
             this.errTok(tok, `\`${nameText}\` is ambiguous (could be ${cands.map((c) => '--' + c).join(', ')})`);
             this.invert = undefined;
+            this.skipValue();
             return true;
           }
         }
@@ -806,22 +852,29 @@ class CommandParser {
     }
 
     // ---- short option(s), possibly clustered (`-fv`); a letter with an argument takes the rest
-    for (let p = 1; p < v.length; p++) {
-      const l = v[p];
+    for (let p = 1; p < n; p++) {
+      const l = String.fromCharCode(tok.code(p));
       const ns = p === 1 ? tok.start : tok.start + p;
       const ne = tok.start + p + 1;
       if (!isCoreLetter(l)) {
         this.err(ns, ne, `unknown option \`-${l}\` (iptables has no such option)`);
         this.invert = undefined;
+        this.skipValue();
         return true;
       }
-      if (CORE_ARG[l] !== 0 && p + 1 < v.length) {
-        this.coreOption(l, '-' + l, tok, ns, ne, tok.sub(ne, v.slice(p + 1)));
+      if (CORE_ARG[l] !== 0 && p + 1 < n) {
+        this.coreOption(l, SHORT[l], tok, ns, ne, tok.sub(ne, tok.value.slice(p + 1)));
         return true;
       }
-      this.coreOption(l, '-' + l, tok, ns, ne, undefined);
+      this.coreOption(l, SHORT[l], tok, ns, ne, undefined);
     }
     return true;
+  }
+
+  /** After a rejected option: its value is not reported again as a bad argument. */
+  private skipValue(): void {
+    const n = this.next();
+    if (n && !n.quoted && n.code(0) !== 45 && !n.is('!')) this.pos++;
   }
 
   private badArgument(t: Tok): void {
@@ -868,7 +921,7 @@ class CommandParser {
       // `-ptcp` is protocol "-ptcp", `--source=1.2.3.4` host "--source=1.2.3.4".
       this.errTok(tok, `iptables 1.8.9 reads all of \`${tok.value}\` as the value of ${display}; write \`${display} ${att.value}\` with a space`, {
         fix: 'split-attached',
-        at: att.start,
+        at: att.start - this.base,
       });
     } else if (att && (l === 'o' || l === 'i')) {
       val = tok; // taken whole too, and accepted as an odd interface name
@@ -885,12 +938,12 @@ class CommandParser {
         let negTok = neg;
         let value: Tok | undefined;
         if (val) {
-          if (val.value === '!' && !val.quoted) {
+          if (!val.quoted && val.is('!')) {
             // Old intrapositioned negation `-p ! tcp`: iptables 1.8.9 rejects it.
             this.errTok(val, `\`${display} ! …\` (negation after the option) is rejected by iptables 1.8.9; write \`! ${display} …\``, {
               fix: 'move-negation',
-              optionStart: ns,
-              optionEnd: tok.end,
+              optionStart: ns - this.base,
+              optionEnd: tok.end - this.base,
             });
             negTok = negTok ?? val;
             const real = this.next();
@@ -916,6 +969,7 @@ class CommandParser {
       case 'j':
       case 'g': {
         this.setOption('j', tok, neg, display);
+        if (att && l === 'j') val = tok; // `-jX` / `--jump=X`: 1.8.9 jumps to the whole argument (reported above)
         if (!val) return;
         const name = val.value;
         if (utf8Length(name) > MAX_CHAIN_NAME) this.errTok(val, `target name longer than ${MAX_CHAIN_NAME} characters (iptables: "Invalid target name")`);
@@ -1017,8 +1071,8 @@ class CommandParser {
     if (val) {
       this.chain = val;
       this.chainName = val.value;
-      this.chainStart = val.start;
-      this.chainEnd = val.end;
+      this.chainStart = val.start - this.base;
+      this.chainEnd = val.end - this.base;
     } else if (!optional) return;
     const nxt = this.next();
     switch (l) {
@@ -1095,7 +1149,7 @@ class CommandParser {
       }
     } else if (arity > 0) {
       let nxt = this.next();
-      if (nxt && nxt.value === '!' && !nxt.quoted && valueLike(this.pos + 1 < this.ntoks ? this.toks[this.pos + 1] : undefined)) {
+      if (nxt && !nxt.quoted && nxt.is('!') && valueLike(this.pos + 1 < this.ntoks ? this.toks[this.pos + 1] : undefined)) {
         // Old style `--opt ! value`: keep the meaning in the tree (whether 1.8.9
         // accepts it depends on the option's own parser, not on the syntax).
         this.take();
@@ -1109,7 +1163,7 @@ class CommandParser {
         let count = 1;
         while (count < arity) {
           const more = this.next();
-          if (!more || (!more.quoted && (more.value.charCodeAt(0) === 45 || more.value === '!'))) break;
+          if (!more || (!more.quoted && (more.code(0) === 45 || more.is('!')))) break;
           const t = this.take();
           if (values) values.push(t);
           count++;
@@ -1143,16 +1197,20 @@ const materializer = new CommandParser();
  */
 export class LazyCommand implements CommandLine {
   readonly kind = 'command' as const;
-  #src: string;
-  #from: number;
+  #text: string;
+  #start: number;
+  #end: number;
+  #col0: number;
   #family: IptablesDocument['family'];
   #full: CommandLine | undefined;
   constructor(
     readonly line: number,
     readonly table: string,
     readonly command: Command,
-    src: string,
-    from: number,
+    text: string,
+    start: number,
+    end: number,
+    col0: number,
     family: IptablesDocument['family'],
     readonly chainName: string | undefined,
     readonly targetName: string | undefined,
@@ -1160,8 +1218,10 @@ export class LazyCommand implements CommandLine {
     readonly hasRule: boolean,
     readonly ipVersion: 4 | 6 | undefined,
   ) {
-    this.#src = src;
-    this.#from = from;
+    this.#text = text;
+    this.#start = start;
+    this.#end = end;
+    this.#col0 = col0;
     this.#family = family;
   }
   /** The parsed line (built once). */
@@ -1170,9 +1230,10 @@ export class LazyCommand implements CommandLine {
     return this.#full;
   }
   private build(): CommandLine {
+    const src = this.text;
     materializer.errors = [];
     materializer.docFamily = this.#family;
-    const r = materializer.parse(this.#src, this.line, this.#from, this.table, null, true);
+    const r = materializer.parse(src, this.line, this.#col0, src.length, 0, this.table, null, true);
     materializer.errors = [];
     const toks = r.tokens ?? [];
     return r.cmd ?? { kind: 'command', line: this.line, range: this.range, command: this.command, commandToken: toks[0], tokens: toks, table: this.table, flags: [] };
@@ -1186,11 +1247,11 @@ export class LazyCommand implements CommandLine {
     return this.#full ?? this.build();
   }
   get range(): Range {
-    return rng(this.line, 0, this.#src.length);
+    return rng(this.line, 0, this.#end - this.#start);
   }
   /** The line's text. */
   get text(): string {
-    return this.#src;
+    return this.#text.slice(this.#start, this.#end);
   }
   get commandToken(): Token {
     return this.full.commandToken;
@@ -1224,6 +1285,51 @@ export function peekCommand(cmd: CommandLine): CommandLine {
   return cmd instanceof LazyCommand ? cmd.peek() : cmd;
 }
 
+/** A `:NAME POLICY [p:b]` line (implements ast.ChainLine), ranges built on read. */
+class ChainDecl implements ChainLine {
+  readonly kind = 'chain' as const;
+  #len: number;
+  #pos: Int32Array; // name start/end, policy start/end, counters start/end (-1: absent)
+  #counters: string | undefined;
+  constructor(
+    readonly line: number,
+    readonly name: string,
+    readonly policy: string,
+    readonly table: string,
+    readonly builtin: boolean,
+    len: number,
+    pos: Int32Array,
+    counters: string | undefined,
+  ) {
+    this.#len = len;
+    this.#pos = pos;
+    this.#counters = counters;
+  }
+  get range(): Range {
+    return rng(this.line, 0, this.#len);
+  }
+  get nameRange(): Range {
+    return rng(this.line, this.#pos[0], this.#pos[1]);
+  }
+  get policyRange(): Range {
+    const p = this.#pos;
+    return p[2] < 0 ? rng(this.line, p[1], p[1]) : rng(this.line, p[2], p[3]);
+  }
+  get counters(): Counters | undefined {
+    const w = this.#counters;
+    if (w === undefined) return undefined;
+    const close = w.lastIndexOf(']');
+    const inner = w.startsWith('[') ? w.slice(1, close > 0 ? close : w.length) : w;
+    const c = inner.indexOf(':');
+    return {
+      packets: c >= 0 ? inner.slice(0, c) : inner,
+      bytes: c >= 0 ? inner.slice(c + 1) : '',
+      range: rng(this.line, this.#pos[4], this.#pos[5]),
+      numeric: scansCounterPair(w),
+    };
+  }
+}
+
 // ------------------------------------------------------------- the parser
 
 /** Parses a whole iptables-save / iptables-restore text. Never throws. */
@@ -1255,34 +1361,38 @@ export function parseIptables(text: string): IptablesDocument {
     });
   }
 
+  // Lines end at LF, CRLF or a lone CR (as editors count them).
+  let nextCR = text.indexOf('\r');
   for (;;) {
-    let e = pos;
-    while (e < n) {
-      const c = text.charCodeAt(e);
-      if (c === 10 || c === 13) break;
-      e++;
-    }
-    let eolLen = 0;
-    let eolKind = 0; // 0 none, 1 lf, 2 crlf, 3 cr
-    if (e < n) {
-      if (text.charCodeAt(e) === 13) {
-        if (e + 1 < n && text.charCodeAt(e + 1) === 10) {
-          eolLen = 2;
-          eolKind = 2;
-          crlf++;
-        } else {
-          eolLen = 1;
-          eolKind = 3;
-          cr++;
-        }
+    if (nextCR >= 0 && nextCR < pos) nextCR = text.indexOf('\r', pos);
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    let e: number;
+    let eolLen: number;
+    let eolKind: number; // 0 none, 1 lf, 2 crlf, 3 cr
+    if (nextCR >= 0 && nextCR < nl) {
+      e = nextCR;
+      if (nextCR + 1 === nl && nl < n) {
+        eolLen = 2;
+        eolKind = 2;
+        crlf++;
       } else {
         eolLen = 1;
-        eolKind = 1;
-        lf++;
+        eolKind = 3;
+        cr++;
       }
+    } else if (nl < n) {
+      e = nl;
+      eolLen = 1;
+      eolKind = 1;
+      lf++;
+    } else {
+      e = n;
+      eolLen = 0;
+      eolKind = 0;
     }
-    parseLine(text.slice(pos, e), line, line === 0 && bom ? 1 : 0, eolKind);
-    if (e >= n) break;
+    parseLine(pos, e, line, line === 0 && bom ? 1 : 0, eolKind);
+    if (eolLen === 0) break;
     pos = e + eolLen;
     line++;
   }
@@ -1312,13 +1422,13 @@ export function parseIptables(text: string): IptablesDocument {
 
   // -------------------------------------------------------------- per line
 
-  function parseLine(s: string, ln: number, col0: number, eolKind: number): void {
-    const len = s.length;
-    const lineRange: Range = rng(ln, 0, len);
-    const first = s.charCodeAt(col0);
+  /** Line `ln` is text[start, end); its column 0 is at `start`; `col0` skips a BOM. */
+  function parseLine(start: number, end: number, ln: number, col0: number, eolKind: number): void {
+    const len = end - start;
+    const first = len > col0 ? text.charCodeAt(start + col0) : -1;
 
-    if (len - col0 > MAX_LINE_BYTES / 3 && utf8Length(s.slice(col0)) > MAX_LINE_BYTES) {
-      errors.push({ range: lineRange, message: `line longer than ${MAX_LINE_BYTES} bytes: iptables-restore reads the rest as another line and rejects it` });
+    if (len - col0 > MAX_LINE_BYTES / 3 && utf8Length(text.slice(start + col0, end)) > MAX_LINE_BYTES) {
+      errors.push({ range: rng(ln, 0, len), message: `line longer than ${MAX_LINE_BYTES} bytes: iptables-restore reads the rest as another line and rejects it` });
     }
     if (eolKind === 3) {
       errors.push({ range: rng(ln, len, len), message: 'carriage return without line feed: iptables-restore sees this and the next line as one line', data: { fix: 'line-endings' } });
@@ -1329,39 +1439,39 @@ export function parseIptables(text: string): IptablesDocument {
     // on their own) rather than on every rule.
     if (len === col0) {
       if (eolKind === 2 && !open) crError(ln, len, 'an empty line ending in CR is not empty to iptables-restore');
-      lines.push({ kind: 'blank', line: ln, range: lineRange });
+      lines.push({ kind: 'blank', line: ln, range: rng(ln, 0, len) });
       return;
     }
     if (first === 35 /* # */) {
-      lines.push({ kind: 'comment', line: ln, range: lineRange, text: s.slice(col0) });
+      lines.push({ kind: 'comment', line: ln, range: rng(ln, 0, len), text: text.slice(start + col0, end) });
       return;
     }
-    if (open && len - col0 === 6 && s.startsWith('COMMIT', col0)) {
+    if (open && first === 67 /* C */ && len - col0 === 6 && text.startsWith('COMMIT', start + col0)) {
       open.commitLine = ln;
       open.endLine = ln;
-      lines.push({ kind: 'commit', line: ln, range: lineRange, table: open.name });
+      lines.push({ kind: 'commit', line: ln, range: rng(ln, 0, len), table: open.name });
       open = undefined;
       outsideReported = false;
       return;
     }
     if (first === 42 /* * */) {
-      parseTableLine(s, ln, col0, lineRange, eolKind);
+      parseTableLine(text.slice(start, end), ln, col0, rng(ln, 0, len), eolKind);
       return;
     }
     if (!open) {
-      outsideTable(s, ln, col0, first, lineRange);
+      outsideTable(text.slice(start, end), ln, col0, first, rng(ln, 0, len));
       return;
     }
     if (first === 58 /* : */) {
-      parseChainLine(s, ln, col0, lineRange, open);
+      parseChainLine(text.slice(start, end), ln, col0, open);
       return;
     }
-    // A command line inside a table.
+    // A command line inside a table, read straight from the text.
     const before = errors.length;
-    const res = cp.parse(s, ln, col0, open.name, lineRange, false);
+    const res = cp.parse(text, ln, start + col0, end, start, open.name, null, false);
     if (res.ok) {
       const command = cp.command!;
-      const cmd = new LazyCommand(ln, open.name, command, s, col0, headerFamily, cp.chainName, cp.targetName, cp.targetKind, cp.hasRule, cp.ipVersion);
+      const cmd = new LazyCommand(ln, open.name, command, text, start, end, col0, headerFamily, cp.chainName, cp.targetName, cp.targetKind, cp.hasRule, cp.ipVersion);
       lines.push(cmd);
       open.commands.push(cmd);
       if (command === 'N' && cp.chainName !== undefined) {
@@ -1369,7 +1479,7 @@ export function parseIptables(text: string): IptablesDocument {
         open.chains.push({
           kind: 'chain',
           line: ln,
-          range: lineRange,
+          range: rng(ln, 0, len),
           name: cp.chainName,
           nameRange,
           policy: '-',
@@ -1381,13 +1491,14 @@ export function parseIptables(text: string): IptablesDocument {
       }
       return;
     }
-    const toks = res.tokens ?? [];
+    const s = text.slice(start, end);
+    const toks = splitArgs(s, ln, col0);
     const firstTok = toks[0];
     if (firstTok && firstTok.start > col0 && errors.length > before) {
       const v = firstTok.value;
       if (v.startsWith('#') || v === 'COMMIT' || v.startsWith(':') || v.startsWith('*')) errors[before].data = { fix: 'unindent' };
     }
-    const el: IptLine = { kind: 'error', line: ln, range: lineRange, message: errors.length > before ? errors[before].message : res.message ?? 'not a command' };
+    const el: IptLine = { kind: 'error', line: ln, range: rng(ln, 0, len), message: errors.length > before ? errors[before].message : res.message ?? 'not a command' };
     if (toks.length) el.tokens = toks;
     lines.push(el);
   }
@@ -1450,69 +1561,43 @@ export function parseIptables(text: string): IptablesDocument {
     errors.push({ range: rng(ln, 0, len), message: `${message}: the file has Windows (CRLF) line endings; iptables-restore needs LF`, data: { fix: 'line-endings' } });
   }
 
-  function parseChainLine(s: string, ln: number, col0: number, lineRange: Range, table: TableBlock): void {
+  function parseChainLine(s: string, ln: number, col0: number, table: TableBlock): void {
     // strtok(buffer + 1, " \t\n") three times: name, policy, counters.
     const len = s.length;
-    const starts: number[] = [];
-    const ends: number[] = [];
+    const pos = new Int32Array(6).fill(-1);
+    let words = 0;
     let i = col0 + 1;
-    while (i < len && starts.length < 3) {
+    while (i < len && words < 3) {
       while (i < len && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
       if (i >= len) break;
-      starts.push(i);
+      pos[words * 2] = i;
       while (i < len && s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9) i++;
-      ends.push(i);
+      pos[words * 2 + 1] = i;
+      words++;
     }
-    if (!starts.length) {
+    if (!words) {
       const message = 'chain name missing after `:` (iptables-restore: "chain name invalid")';
-      errors.push({ range: lineRange, message });
-      lines.push({ kind: 'error', line: ln, range: lineRange, message });
+      errors.push({ range: rng(ln, 0, len), message });
+      lines.push({ kind: 'error', line: ln, range: rng(ln, 0, len), message });
       return;
     }
-    const name = s.slice(starts[0], ends[0]);
-    const nameRange = rng(ln, starts[0], ends[0]);
-    if (utf8Length(name) > MAX_CHAIN_NAME) {
-      errors.push({ range: nameRange, message: `chain name longer than ${MAX_CHAIN_NAME} characters (iptables-restore: "chain name too long")` });
+    const name = s.slice(pos[0], pos[1]);
+    if (pos[1] - pos[0] > MAX_CHAIN_NAME / 3 && utf8Length(name) > MAX_CHAIN_NAME) {
+      errors.push({ range: rng(ln, pos[0], pos[1]), message: `chain name longer than ${MAX_CHAIN_NAME} characters (iptables-restore: "chain name too long")` });
     } else if (name[0] === '-' || name[0] === '!') {
-      errors.push({ range: nameRange, message: `a chain name may not start with \`${name[0]}\` (iptables-nft-restore: "chain name not allowed to start with")` });
+      errors.push({ range: rng(ln, pos[0], pos[1]), message: `a chain name may not start with \`${name[0]}\` (iptables-nft-restore: "chain name not allowed to start with")` });
     } else if ((STANDARD_TARGETS as readonly string[]).includes(name)) {
-      errors.push({ range: nameRange, message: `\`${name}\` is a built-in target; a chain may not use the name (iptables: "chain name may not clash with target name")` });
+      errors.push({ range: rng(ln, pos[0], pos[1]), message: `\`${name}\` is a built-in target; a chain may not use the name (iptables: "chain name may not clash with target name")` });
     }
-    let policy = '';
-    let policyRange: Range = { start: nameRange.end, end: nameRange.end };
-    if (starts.length > 1) {
-      policy = s.slice(starts[1], ends[1]);
-      policyRange = rng(ln, starts[1], ends[1]);
-    } else {
+    const policy = words > 1 ? s.slice(pos[2], pos[3]) : '';
+    if (words < 2) {
       errors.push({
-        range: nameRange,
+        range: rng(ln, pos[0], pos[1]),
         message: `policy missing: write \`:${name} - [0:0]\` for a user chain or \`:${name} ACCEPT [0:0]\` for a built-in one (iptables-restore: "policy invalid")`,
       });
     }
-    const chainLine: ChainLine = {
-      kind: 'chain',
-      line: ln,
-      range: lineRange,
-      name,
-      nameRange,
-      policy,
-      policyRange,
-      table: table.name,
-      builtin: isBuiltinChain(table.name, name),
-    };
-    if (starts.length > 2) {
-      const w = s.slice(starts[2], ends[2]);
-      const close = w.lastIndexOf(']');
-      const inner = w.startsWith('[') ? w.slice(1, close > 0 ? close : w.length) : w;
-      const c = inner.indexOf(':');
-      chainLine.counters = {
-        packets: c >= 0 ? inner.slice(0, c) : inner,
-        bytes: c >= 0 ? inner.slice(c + 1) : '',
-        range: rng(ln, starts[2], ends[2]),
-        numeric: scansCounterPair(w),
-      };
-    }
-    lines.push(chainLine);
-    table.chains.push(chainLine);
+    const decl = new ChainDecl(ln, name, policy, table.name, isBuiltinChain(table.name, name), len, pos, words > 2 ? s.slice(pos[4], pos[5]) : undefined);
+    lines.push(decl);
+    table.chains.push(decl);
   }
 }

@@ -1,14 +1,28 @@
 // Hover for sysctl files. A hover is built from sections: each provider returns a Markdown
-// block or null, and the non-null blocks are joined in list order. To add knowledge
-// (documentation of known keys, estimates), add a provider to KEY_SECTIONS or
-// VALUE_SECTIONS — typically before the structural ones so the important part comes first.
-// Comment lines, blanks and errors have no hover.
+// block or null, and the non-null blocks are joined in list order. Knowledge comes first
+// (the key's documentation from the knowledge base, then the estimates for max / buckets /
+// timeouts with their formulas), the structural notes (path, separators, `-` prefix, glob)
+// last. Comment lines, blanks and errors have no hover.
 
 import type { Settings } from '../settings';
 import { contains } from '../text';
 import type { Hover, Position } from '../types';
 import type { SysctlAssignment, SysctlDocument, SysctlExclude } from './ast';
+import { sysctlContext } from './context';
+import { didYouMean } from './diagnostics';
+import { effectiveNumber, entryOf, inCoveredNamespace, sysctlFacts } from './facts';
+import { globMatches } from './glob';
+import {
+  defaultFor,
+  existsOn,
+  KB_ENTRIES,
+  renderKeyDocs,
+  typeFor,
+  validateValue,
+  type KbEntry,
+} from './kb';
 import { splitSysctlKey } from './parse';
+import { renderSizing, renderTimeout, tableSizing } from './sizing';
 
 export interface SysctlHoverContext {
   doc: SysctlDocument;
@@ -84,8 +98,80 @@ export const valueWrittenSection: HoverSection = ({ node }) => {
   return null;
 };
 
-export const KEY_SECTIONS: HoverSection[] = [keyStructureSection, keyModifiersSection];
-export const VALUE_SECTIONS: HoverSection[] = [valueWrittenSection];
+/** The knowledge base's documentation of the key (meaning, type, default, versions, …). */
+export const keyDocsSection: HoverSection = ({ node, settings }) => {
+  const entry = entryOf(node);
+  if (!entry) return null;
+  const ctx = sysctlContext(settings);
+  return renderKeyDocs(entry, ctx.kernel, { ramBytes: ctx.ramBytes, kernelLabel: ctx.kernelLabelLong });
+};
+
+/** Keys the knowledge base does not know: globs list what they match, typos get a did-you-mean. */
+export const unknownKeySection: HoverSection = ({ node, settings }) => {
+  if (entryOf(node) || !inCoveredNamespace(node.key)) return null;
+  if (node.glob) {
+    const hits = KB_ENTRIES.filter((e) => !e.renamedTo && globMatches(node.components, e.key.split('.')));
+    if (!hits.length) return 'Matches **no** conntrack key any kernel has.';
+    const shown = hits.slice(0, 12).map((e) => code(e.key));
+    return `Matches ${hits.length} known key${hits.length === 1 ? '' : 's'}: ${shown.join(', ')}${hits.length > shown.length ? ', …' : ''}`;
+  }
+  const s = didYouMean(node.key, sysctlContext(settings));
+  return `**Unknown conntrack key**: no mainline kernel has it.${s.length ? ` Did you mean ${s.map(code).join(', ')}?` : ''}`;
+};
+
+/** The role-specific estimates: table size for max / buckets, human units for timeouts. */
+export const estimatesSection: HoverSection = ({ doc, node, settings }) => {
+  if (node.kind !== 'assignment') return null;
+  const entry = entryOf(node);
+  if (!entry?.role || entry.role === 'conntrack-count' || entry.role === 'expect-max') return null;
+  const ctx = sysctlContext(settings);
+  if (!existsOn(entry, ctx.kernel)) return null;
+  const value = effectiveNumber(node, entry, ctx.kernel);
+  if (value === null) return null;
+  const facts = sysctlFacts(doc, ctx.kernel);
+  if (entry.role === 'conntrack-max') return renderSizing(ctx, facts, tableSizing(ctx, facts, { max: { value, node } }));
+  if (entry.role === 'conntrack-buckets') return renderSizing(ctx, facts, tableSizing(ctx, facts, { buckets: { value, node } }));
+  return renderTimeout(ctx, facts, value, entry.role === 'time-wait-timeout');
+};
+
+function valueLabel(entry: KbEntry, value: string, ctx: ReturnType<typeof sysctlContext>): string | null {
+  const t = typeFor(entry, ctx.kernel);
+  if (t.kind === 'bool' || t.kind === 'loose-bool') return value === '0' ? 'off' : value === '1' ? 'on' : null;
+  if (t.kind === 'enum') return t.values.find((v) => String(v.value) === value)?.label ?? null;
+  return null;
+}
+
+/** What the value means for a known key, how it compares with the default, and any problem with it. */
+export const valueMeaningSection: HoverSection = ({ node, settings }) => {
+  if (node.kind !== 'assignment') return null;
+  const entry = entryOf(node);
+  if (!entry) return null;
+  const ctx = sysctlContext(settings);
+  const parts: string[] = [];
+  const head = `${code(entry.key)} = ${code(node.bareValue || node.value)}`;
+  const label = valueLabel(entry, node.bareValue, ctx);
+  parts.push(label ? `${head} — **${label}**` : head);
+  const def = defaultFor(entry, ctx.kernel, ctx.ramBytes);
+  if (def.value !== null) {
+    const same = def.value.replace(/\s+/g, ' ') === node.bareValue.replace(/[ \t]+/g, ' ');
+    const shown = def.estimate ? `${def.estimate.display} (${def.estimate.formula})` : def.text.replace(/ on kernel [0-9.]+$/, '');
+    parts.push('', `${same ? 'This is the default' : 'Default'} on ${ctx.kernelLabelLong}: ${shown}`);
+  }
+  const problem = validateValue(entry, node.bareValue, ctx.kernel);
+  if (problem) {
+    const verdict =
+      problem.kernelRejects === 'yes'
+        ? '**The kernel rejects this value**'
+        : problem.kernelRejects === 'depends'
+          ? '**Depends on the kernel build**'
+          : '**Accepted, but not as written**';
+    parts.push('', `${verdict}: ${problem.message}`);
+  }
+  return parts.join('\n');
+};
+
+export const KEY_SECTIONS: HoverSection[] = [keyDocsSection, estimatesSection, unknownKeySection, keyStructureSection, keyModifiersSection];
+export const VALUE_SECTIONS: HoverSection[] = [valueMeaningSection, estimatesSection, valueWrittenSection];
 
 function render(sections: HoverSection[], ctx: SysctlHoverContext): string | null {
   const blocks: string[] = [];

@@ -34,34 +34,36 @@ function keyDetail(n: KeyNode): string {
   return n.ignoreFailure ? `${v} (failure ignored)` : v;
 }
 
-/** Groups (namespace) → keys (property), groups in order of first appearance. */
+/**
+ * Groups (namespace) → keys (property). A group is a run of keys of the same group with no
+ * key of another group in between (comments and blank lines do not break it), so group
+ * ranges never overlap: a file that interleaves `net.netfilter`, `net.ipv4`,
+ * `net.netfilter` shows three groups, in file order, each spanning only its own lines.
+ */
 export function sysctlSymbols(doc: SysctlDocument): DocSymbol[] {
-  // first component → (second component or '' for two-component keys) → group symbol
-  const groups = new Map<string, Map<string, DocSymbol>>();
   const out: DocSymbol[] = [];
+  let group: DocSymbol | null = null;
+  let groupComponents: readonly string[] = [];
   for (const n of doc.lines) {
     if (n.kind !== 'assignment' && n.kind !== 'exclude') continue;
     const c = n.components;
     if (c.length === 0) continue;
     const sym: DocSymbol = { name: n.key, detail: keyDetail(n), kind: 'property', range: n.range, selectionRange: n.keyRange };
     if (c.length === 1) {
+      group = null;
       out.push(sym);
       continue;
     }
-    let inner = groups.get(c[0]);
-    if (!inner) groups.set(c[0], (inner = new Map()));
-    const second = c.length > 2 ? c[1] : '';
-    let group = inner.get(second);
-    if (!group) {
+    if (!group || !sameGroup(groupComponents, c)) {
       group = { name: keyGroup(c), kind: 'namespace', range: n.range, selectionRange: n.keyRange, children: [] };
-      inner.set(second, group);
+      groupComponents = c;
       out.push(group);
     }
     group.children!.push(sym);
     group.range = { start: group.range.start, end: n.range.end };
   }
-  for (const inner of groups.values()) {
-    for (const g of inner.values()) g.detail = `${g.children!.length} key${g.children!.length === 1 ? '' : 's'}`;
+  for (const g of out) {
+    if (g.children?.length) g.detail = `${g.children.length} key${g.children.length === 1 ? '' : 's'}`;
   }
   return out;
 }

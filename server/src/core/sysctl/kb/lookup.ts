@@ -56,9 +56,10 @@ function lastComponent(key: string): string {
  */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
-  let s = 0;
   const la = a.length;
   const lb = b.length;
+  if (Math.abs(la - lb) > limit) return limit + 1;
+  let s = 0;
   while (s < la && s < lb && a.charCodeAt(s) === b.charCodeAt(s)) s++;
   let ea = la;
   let eb = lb;
@@ -111,6 +112,8 @@ let rowB = new Int32Array(64);
 interface Candidate {
   key: string;
   last: string;
+  /** The key without its last component ('' for a one-component key). */
+  ns: string;
   target: string;
   /** Prefer modern mainline keys that still exist; legacy/vendor/removed ones last. */
   rank: number;
@@ -118,7 +121,8 @@ interface Candidate {
 
 const CANDIDATES: readonly Candidate[] = KB_ENTRIES.map((e) => {
   const key = e.key.toLowerCase();
-  return { key, last: lastComponent(key), target: e.renamedTo ?? e.key, rank: e.renamedTo ? 2 : e.origin === 'vendor' ? 3 : e.removedIn ? 1 : 0 };
+  const last = lastComponent(key);
+  return { key, last, ns: key.slice(0, key.length - last.length), target: e.renamedTo ?? e.key, rank: e.renamedTo ? 2 : e.origin === 'vendor' ? 3 : e.removedIn ? 1 : 0 };
 });
 
 /** Recent answers: editors ask again for the same unknown key on every keystroke elsewhere. */
@@ -138,11 +142,13 @@ export function suggestKeys(unknownKey: string, limit = 3): string[] {
   const cached = SUGGEST_CACHE.get(cacheKey);
   if (cached) return cached.slice();
   const inputLast = lastComponent(input);
+  const inputNs = input.slice(0, input.length - inputLast.length);
   const threshold = Math.max(1, Math.min(4, Math.floor(inputLast.length / 4)));
   const best = new Map<string, { d: number; rank: number }>();
   for (const c of CANDIDATES) {
     let d = editDistance(inputLast, c.last, threshold);
-    if (d > 0) d = Math.min(d, editDistance(input, c.key, Math.min(threshold, d)));
+    // Same namespace: the full names differ exactly where the last components do.
+    if (d > 0 && c.ns !== inputNs) d = Math.min(d, editDistance(input, c.key, Math.min(threshold, d)));
     if (d > threshold) continue;
     const prev = best.get(c.target);
     if (!prev || d < prev.d || (d === prev.d && c.rank < prev.rank)) best.set(c.target, { d, rank: c.rank });

@@ -28,10 +28,13 @@ export function parseSysctlInteger(token: string): bigint | null {
   if (!INT_TOKEN.test(token)) return null;
   const negative = token.startsWith('-');
   const body = negative ? token.slice(1) : token;
-  let value: bigint;
-  if (body.length > 1 && body[0] === '0' && (body[1] === 'x' || body[1] === 'X')) value = BigInt('0x' + body.slice(2));
-  else if (body.length > 1 && body[0] === '0') value = BigInt('0o' + body.slice(1));
-  else value = BigInt(body);
+  const hex = body.length > 1 && body[0] === '0' && (body[1] === 'x' || body[1] === 'X');
+  const octal = !hex && body.length > 1 && body[0] === '0';
+  let digits = hex ? body.slice(2) : octal ? body.slice(1) : body;
+  // BigInt() is quadratic in the digits (seconds for a few million); past 64 significant
+  // digits only the magnitude matters (every limit is 64-bit), so the rest is cut off.
+  if (digits.length > 64) digits = digits.replace(/^0+(?=.)/, '').slice(0, 64);
+  const value = BigInt((hex ? '0x' : octal ? '0o' : '') + digits);
   return negative ? -value : value;
 }
 
@@ -106,7 +109,7 @@ function checkScalar(t: ValueType, token: string, kernel: KernelVersion, opts: V
     case 'loose-bool':
       if (n === 0n || n === 1n) return null;
       if (n > BigInt(INT_MAX) || n < BigInt(INT_MIN)) return range(`\`${token}\` does not fit a 32-bit integer.`);
-      return range(`\`${token}\`: this switch takes 0 or 1. ${k} treats any non-zero value as 1 (on); write 1 to say so.`, 'no');
+      return range(`\`${token}\`: this switch takes 0 or 1; ${k} treats any non-zero value as 1 (on), so write 1 to say so.`, 'no');
     case 'u8':
       if (n < BigInt(t.min) || n > BigInt(t.max)) return range(`\`${token}\` is outside ${t.min}–${t.max}; ${k} rejects it.`);
       return null;
