@@ -23,8 +23,10 @@ const only = process.argv.slice(2);
 const deadline = Date.now() + Number(process.env.TEST_BUDGET_MIN || 80) * MIN;
 /** A layer's time limit: its own, but never past the run's deadline. */
 const limit = (ms) => Math.max(1000, Math.min(ms, deadline - Date.now()));
-// One test may take at most this long (a hung async test is cancelled and counted as failed).
+// One test may take at most this long (a hung async test is cancelled and counted as failed),
+// and one test file this long (a busy loop cannot be cancelled: the file's process is killed).
 const TEST_TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 5 * MIN);
+const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS || 5 * MIN);
 
 rmSync(TEST_TMP, { recursive: true, force: true });
 if (scratchDir() !== join(TEST_TMP, 'xdg')) rmSync(scratchDir(), { recursive: true, force: true });
@@ -63,42 +65,63 @@ async function typesAndBuild() {
   return counts(ok.filter(Boolean).length, ok.filter((x) => !x).length, 0);
 }
 
-/** node:test files: spec reporter to the console, TAP to a file whose summary is counted. */
-async function nodeTests(name, files, ownLimitMs) {
-  if (!files.length) return counts(0, 0, 1, `no ${name} test files`);
-  const tap = join(TEST_TMP, `${name}.tap`);
-  const timeoutMs = limit(ownLimitMs);
-  const r = await run(
-    process.execPath,
-    ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-    { cwd: ROOT, env, timeoutMs },
-  );
-  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-  let res;
+/** Counts from node:test TAP output; without a summary (a killed run), the results reported so far. */
+function tapCounts(text) {
   if (/^# pass \d+$/m.test(text)) {
     const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) || [])[1] || 0);
-    res = counts(num('pass'), num('fail') + num('cancelled'), num('skipped') + num('todo'));
-  } else {
-    // No summary (the runner was killed): count the top-level results reported so far.
-    const lines = text.split('\n');
-    const skip = lines.filter((l) => /^ok \d+ .*# (SKIP|TODO)\b/i.test(l)).length;
-    res = counts(lines.filter((l) => /^ok \d+ /.test(l)).length - skip, lines.filter((l) => /^not ok \d+ /.test(l)).length, skip);
+    return counts(num('pass'), num('fail') + num('cancelled'), num('skipped') + num('todo'));
   }
-  if (r.timedOut) {
-    res.failed++;
-    res.note = `killed after ${(timeoutMs / MIN).toFixed(1)} min; still running: ${stillRunning(text, files).join(', ') || '?'}`;
-  }
-  // A runner that died or exited non-zero without a failing test still failed.
-  if (r.code !== 0 && res.failed === 0) res.failed = 1;
-  return res;
+  const lines = text.split('\n');
+  const skip = lines.filter((l) => /^ok \d+ .*# (SKIP|TODO)\b/i.test(l)).length;
+  return counts(lines.filter((l) => /^ok \d+ /.test(l)).length - skip, lines.filter((l) => /^not ok \d+ /.test(l)).length, skip);
 }
 
-/** Test files with no result line in the TAP output yet (what a killed run was stuck on). */
-function stillRunning(tap, files) {
-  // node:test reports each test with `location: '<file>:line:col'`.
-  const seen = new Set([...tap.matchAll(/location: '(.+?):\d+:\d+'/g)].map((m) => relative(ROOT, m[1])));
-  return files.filter((f) => !seen.has(f));
+/**
+ * node:test files, one runner per file (as `node --test` does, but with a time limit per
+ * file so a hung file is named and killed while the others still count): spec reporter to
+ * the console, TAP to a file that is counted. TEST_CONCURRENCY files at a time (default 1,
+ * like `node --test` on two cores, so timing-sensitive tests see the same machine).
+ */
+async function nodeTests(name, files, ownLimitMs) {
+  if (!files.length) return counts(0, 0, 1, `no ${name} test files`);
+  const layerDeadline = Date.now() + limit(ownLimitMs);
+  const total = counts(0, 0, 0);
+  const notes = [];
+  const queue = [...files];
+  const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY || 1));
+  const worker = async () => {
+    for (let file; (file = queue.shift()); ) {
+      const tap = join(TEST_TMP, name, `${file.replace(/[\\/]/g, '__')}.tap`);
+      mkdirSync(join(TEST_TMP, name), { recursive: true });
+      const timeoutMs = Math.min(FILE_TIMEOUT_MS, layerDeadline - Date.now());
+      if (timeoutMs <= 0) {
+        total.failed++;
+        notes.push(`${file} not run: time limit`);
+        continue;
+      }
+      const r = await run(
+        process.execPath,
+        ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout',
+          '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
+        { cwd: ROOT, env, timeoutMs, quiet: concurrency > 1 },
+      );
+      if (concurrency > 1) process.stdout.write(`# ${file}\n${r.output}`);
+      const c = tapCounts(existsSync(tap) ? readFileSync(tap, 'utf8') : '');
+      if (r.timedOut) {
+        c.failed++;
+        notes.push(`${file} killed after ${(timeoutMs / 1000).toFixed(0)} s`);
+        console.log(`\n!! ${file} was killed after ${(timeoutMs / 1000).toFixed(0)} s (time limit per file: TEST_FILE_TIMEOUT_MS)`);
+      } else if (r.code !== 0 && c.failed === 0) {
+        // A runner that died or exited non-zero without a failing test still failed.
+        c.failed = 1;
+        notes.push(`${file} exit ${r.code ?? r.signal}`);
+      }
+      for (const k of ['passed', 'failed', 'skipped']) total[k] += c[k];
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (notes.length) total.note = notes.join('; ');
+  return total;
 }
 
 /** TextMate grammar tests: one test per file, passed when the tool reports it ran clean. */
@@ -143,6 +166,7 @@ const LAYERS = [
   ['server', () => nodeTests('server', findFiles('test/server', ['.test.ts']), 10 * MIN)],
   ['nvim', () => script('test/nvim/run.mjs', 5 * MIN)],
   ['realtools', () => script('test/realtools/run.mjs', 20 * MIN)],
+  ['mutation', () => script('test/realtools/mutation.mjs', 10 * MIN)],
   ['exthost', () => script('test/e2e/run-exthost.mjs', 15 * MIN)],
   ['ui', () => script('test/e2e/ui-smoke.mjs', 10 * MIN)],
   ['package', () => script('test/e2e/package-check.mjs', 5 * MIN)],

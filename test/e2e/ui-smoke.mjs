@@ -85,7 +85,10 @@ step('the Problems panel lists SYS004', async () => {
 
 step('hovering the nf_conntrack_max key shows its hover', async () => {
   const { page } = ctx;
-  const line = page.locator('.monaco-editor .view-line', { hasText: 'nf_conntrack_max' }).first();
+  // Give the Problems panel's focus back to the editor, then find the key's line in the editor part.
+  await page.keyboard.press('Control+1');
+  const line = page.locator('.part.editor .monaco-editor .view-line', { hasText: 'nf_conntrack_max =' }).first();
+  await line.waitFor({ state: 'visible' });
   const box = await line.boundingBox();
   if (!box) throw new Error('the key line is not visible');
   // Somewhere inside `net.netfilter.nf_conntrack_max`; move twice so the editor sees a mouse move.

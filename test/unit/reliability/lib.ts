@@ -29,6 +29,16 @@ export function lineOffsets(text: string): number[] {
   return out;
 }
 
+/** assert.ok with a message built only on failure (the checks below run millions of times). */
+function check(cond: unknown, msg: () => string): void {
+  if (!cond) assert.fail(msg());
+}
+
+/** assert.equal (strict) with a lazily built message. */
+function same<T>(actual: T, expected: T, msg: () => string): void {
+  if (actual !== expected) assert.fail(`${msg()}: ${JSON.stringify(actual)} !== ${JSON.stringify(expected)}`);
+}
+
 function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
@@ -38,20 +48,20 @@ function isLow(c: number): boolean {
 
 /** Throws unless `p` is a position inside the document (integer, in range, not inside a surrogate pair). */
 export function checkPosition(p: Position, lines: string[], what: string): void {
-  assert.ok(p && Number.isInteger(p.line) && Number.isInteger(p.character), `${what}: not an integer position ${JSON.stringify(p)}`);
-  assert.ok(p.line >= 0 && p.line < lines.length, `${what}: line ${p.line} outside 0..${lines.length - 1}`);
+  // Hot path (millions of calls on hostile documents): build messages only on failure.
+  if (!p || !Number.isInteger(p.line) || !Number.isInteger(p.character)) assert.fail(`${what}: not an integer position ${JSON.stringify(p)}`);
+  if (p.line < 0 || p.line >= lines.length) assert.fail(`${what}: line ${p.line} outside 0..${lines.length - 1}`);
   const l = lines[p.line];
-  assert.ok(p.character >= 0 && p.character <= l.length, `${what}: column ${p.character} outside 0..${l.length} on line ${p.line}`);
-  if (p.character > 0 && p.character < l.length) {
-    assert.ok(!(isHigh(l.charCodeAt(p.character - 1)) && isLow(l.charCodeAt(p.character))), `${what}: column ${p.character} splits a surrogate pair on line ${p.line}`);
-  }
+  const c = p.character;
+  if (c < 0 || c > l.length) assert.fail(`${what}: column ${c} outside 0..${l.length} on line ${p.line}`);
+  if (c > 0 && c < l.length && isHigh(l.charCodeAt(c - 1)) && isLow(l.charCodeAt(c))) assert.fail(`${what}: column ${c} splits a surrogate pair on line ${p.line}`);
 }
 
 export function checkRange(r: Range, lines: string[], what: string): void {
-  assert.ok(r && r.start && r.end, `${what}: not a range ${JSON.stringify(r)}`);
-  checkPosition(r.start, lines, `${what} start`);
-  checkPosition(r.end, lines, `${what} end`);
-  assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: inverted range ${JSON.stringify(r)}`);
+  if (!r || !r.start || !r.end) assert.fail(`${what}: not a range ${JSON.stringify(r)}`);
+  checkPosition(r.start, lines, what);
+  checkPosition(r.end, lines, what);
+  if (r.start.line > r.end.line || (r.start.line === r.end.line && r.start.character > r.end.character)) assert.fail(`${what}: inverted range ${JSON.stringify(r)}`);
 }
 
 export function within(inner: Range, outer: Range): boolean {
@@ -76,7 +86,7 @@ export function checkEdits(edits: TextEdit[], lines: string[], what: string): vo
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1].range.end;
     const b = sorted[i].range.start;
-    assert.ok(a.line < b.line || (a.line === b.line && a.character <= b.character), `${what}: edits overlap ${JSON.stringify(sorted[i - 1].range)} / ${JSON.stringify(sorted[i].range)}`);
+    check(a.line < b.line || (a.line === b.line && a.character <= b.character), () => `${what}: edits overlap ${JSON.stringify(sorted[i - 1].range)} / ${JSON.stringify(sorted[i].range)}`);
   }
 }
 
@@ -128,10 +138,31 @@ export interface FeatureCounts {
  * single-line, inside their line), inlay hints, code lenses, code actions, hover, completion,
  * navigation and rename at `positions`.
  */
-export function checkAllFeatures(service: AnyService, doc: unknown, text: string, settings: Settings, positions?: Position[]): FeatureCounts {
+export interface CheckOptions {
+  /** Where to ask hover, completion, navigation and rename (default: spread over the document). */
+  positions?: Position[];
+  /** Each single request must answer within this many milliseconds. */
+  limitMs?: number;
+}
+
+export function checkAllFeatures(service: AnyService, doc: unknown, text: string, settings: Settings, opts: CheckOptions = {}): FeatureCounts {
   const lines = editorLines(text);
   const full = fullRange(text);
   const c: FeatureCounts = { findings: 0, symbols: 0, folding: 0, tokens: 0, hints: 0, lenses: 0, actions: 0, edits: 0 };
+  const limit = opts.limitMs ?? Infinity;
+  const timed = <T>(what: string, fn: () => T): T => {
+    const t0 = performance.now();
+    const r = fn();
+    const ms = performance.now() - t0;
+    assert.ok(ms < limit, `${what} took ${ms.toFixed(0)} ms (limit ${limit} ms)`);
+    return r;
+  };
+  service = new Proxy(service, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (...args: unknown[]) => timed(String(prop), () => v.apply(target, args)) : v;
+    },
+  });
 
   const findings: Finding[] = service.diagnose(doc, settings);
   for (const f of findings) {
@@ -143,24 +174,25 @@ export function checkAllFeatures(service: AnyService, doc: unknown, text: string
   const walk = (s: { name: string; range: Range; selectionRange: Range; children?: unknown[] }, parent: Range | null): void => {
     checkRange(s.range, lines, `symbol ${s.name}`);
     checkRange(s.selectionRange, lines, `symbol ${s.name} selection`);
-    assert.ok(within(s.selectionRange, s.range), `symbol ${s.name}: selectionRange outside range`);
-    if (parent) assert.ok(within(s.range, parent), `symbol ${s.name}: outside its parent`);
+    check(within(s.selectionRange, s.range), () => `symbol ${s.name}: selectionRange outside range`);
+    if (parent) check(within(s.range, parent), () => `symbol ${s.name}: outside its parent`);
     c.symbols++;
     for (const ch of (s.children ?? []) as (typeof s)[]) walk(ch, s.range);
   };
   for (const s of service.symbols(doc)) walk(s, null);
 
   for (const f of service.folding(doc)) {
-    assert.ok(Number.isInteger(f.startLine) && Number.isInteger(f.endLine) && 0 <= f.startLine && f.startLine <= f.endLine && f.endLine < lines.length, `folding ${JSON.stringify(f)}`);
+    check(Number.isInteger(f.startLine) && Number.isInteger(f.endLine) && 0 <= f.startLine && f.startLine <= f.endLine && f.endLine < lines.length, () => `folding ${JSON.stringify(f)}`);
     c.folding++;
   }
 
   let prevLine = -1;
   let prevEnd = 0;
   for (const t of service.semanticTokens(doc)) {
-    assert.ok(t.length > 0, `token of length ${t.length}`);
-    checkRange({ start: { line: t.line, character: t.character }, end: { line: t.line, character: t.character + t.length } }, lines, `token ${t.type}`);
-    assert.ok(t.line > prevLine || (t.line === prevLine && t.character >= prevEnd), `tokens sorted and not overlapping at ${t.line}:${t.character}`);
+    if (!(t.length > 0)) assert.fail(`token of length ${t.length}`);
+    checkPosition({ line: t.line, character: t.character }, lines, 'token start');
+    checkPosition({ line: t.line, character: t.character + t.length }, lines, 'token end');
+    if (!(t.line > prevLine || (t.line === prevLine && t.character >= prevEnd))) assert.fail(`tokens not sorted or overlapping at ${t.line}:${t.character}`);
     prevLine = t.line;
     prevEnd = t.character + t.length;
     c.tokens++;
@@ -186,7 +218,7 @@ export function checkAllFeatures(service: AnyService, doc: unknown, text: string
   checkActions(service.codeActions(doc, full, findings, settings), 'code action');
   checkActions(service.codeActions(doc, full, findings, settings, ['source.fixAll'] as CodeActionKind[]), 'fixAll');
 
-  for (const p of positions ?? samplePositions(lines)) {
+  for (const p of opts.positions ?? samplePositions(lines)) {
     const h = service.hover(doc, p, settings);
     if (h) {
       assert.equal(typeof h.contents, 'string', 'hover contents');
@@ -224,13 +256,13 @@ function printLine(src: string, pieces: Piece[], blank: (c: string) => boolean, 
   let col = 0;
   const gap = (to: number): void => {
     const g = src.slice(col, to);
-    for (const ch of g) assert.ok(blank(ch), `${where}: ${JSON.stringify(g)} at column ${col} is in no AST node`);
+    for (const ch of g) check(blank(ch), () => `${where}: ${JSON.stringify(g)} at column ${col} is in no AST node`);
     out += g;
   };
   for (const [start, text] of sorted) {
-    assert.ok(start >= col, `${where}: overlapping pieces at column ${start}`);
+    check(start >= col, () => `${where}: overlapping pieces at column ${start}`);
     gap(start);
-    assert.equal(src.slice(start, start + text.length), text, `${where}: AST text differs from the source at column ${start}`);
+    same(src.slice(start, start + text.length), text, () => `${where}: AST text differs from the source at column ${start}`);
     out += text;
     col = start + text.length;
   }
@@ -254,20 +286,20 @@ const sysctlBlank = (c: string): boolean => c === ' ' || c === '\t' || c === '\v
 export function printSysctl(doc: SysctlDocument): string {
   const text = doc.text;
   let out = doc.bom ? '\uFEFF' : '';
-  assert.equal(doc.lines.length, doc.lineStarts.length, 'one lineStart per line');
+  same(doc.lines.length, doc.lineStarts.length, () => 'one lineStart per line');
   doc.lines.forEach((n, i) => {
-    assert.equal(n.line, i, `line ${i}: node.line`);
+    same(n.line, i, () => `line ${i}: node.line`);
     const col0 = i === 0 && doc.bom ? 1 : 0;
-    assert.equal(n.range.start.line, i);
-    assert.equal(n.range.end.line, i);
-    assert.equal(n.range.start.character, col0, `line ${i}: range starts after the BOM only`);
+    same(n.range.start.line, i, () => 'mismatch');
+    same(n.range.end.line, i, () => 'mismatch');
+    same(n.range.start.character, col0, () => `line ${i}: range starts after the BOM only`);
     const start = doc.lineStarts[i];
     const src = text.slice(start, start + n.range.end.character);
     const pieces: Piece[] = [];
     const add = (r: Range | undefined, s: string): void => {
       if (!r) return;
-      assert.equal(r.start.line, i, `line ${i}: field on another line`);
-      assert.equal(r.end.character - r.start.character, s.length, `line ${i}: field range length ≠ its text (${JSON.stringify(s)})`);
+      same(r.start.line, i, () => `line ${i}: field on another line`);
+      same(r.end.character - r.start.character, s.length, () => `line ${i}: field range length ≠ its text (${JSON.stringify(s)})`);
       if (s.length) pieces.push([r.start.character, s]);
     };
     if (col0) pieces.push([0, '\uFEFF']);
@@ -289,15 +321,15 @@ export function printSysctl(doc: SysctlDocument): string {
         add(n.keyRange, n.rawKey);
         add(n.equalsRange, '=');
         add(n.valueRange, n.value);
-        if (n.comment) assert.ok(within(n.comment.range, n.valueRange), `line ${i}: inline comment outside the value`);
-        assert.ok(within(n.bareValueRange, n.valueRange), `line ${i}: bare value outside the value`);
+        if (n.comment) check(within(n.comment.range, n.valueRange), () => `line ${i}: inline comment outside the value`);
+        check(within(n.bareValueRange, n.valueRange), () => `line ${i}: bare value outside the value`);
         break;
     }
     const line = printLine(src, pieces, sysctlBlank, null, `sysctl line ${i} (${n.kind})`);
     out += col0 ? line.slice(1) : line;
     const next = i + 1 < doc.lines.length ? doc.lineStarts[i + 1] : text.length;
     const eol = text.slice(start + n.range.end.character, next);
-    assert.ok(i + 1 < doc.lines.length ? EOLS.has(eol) : eol === '', `line ${i}: ${JSON.stringify(eol)} between lines is not one end-of-line`);
+    check(i + 1 < doc.lines.length ? EOLS.has(eol) : eol === '', () => `line ${i}: ${JSON.stringify(eol)} between lines is not one end-of-line`);
     out += eol;
   });
   return out;
@@ -307,9 +339,9 @@ const iptBlank = (c: string): boolean => c === ' ' || c === '\t';
 
 function tokenPieces(tokens: Token[] | undefined, i: number, pieces: Piece[]): void {
   for (const t of tokens ?? []) {
-    assert.equal(t.range.start.line, i, `line ${i}: token on another line`);
-    assert.equal(t.range.end.character - t.range.start.character, t.raw.length, `line ${i}: token range ≠ raw ${JSON.stringify(t.raw)}`);
-    if (!t.quoted) assert.equal(t.value, t.raw, `line ${i}: unquoted token value ≠ raw`);
+    same(t.range.start.line, i, () => `line ${i}: token on another line`);
+    same(t.range.end.character - t.range.start.character, t.raw.length, () => `line ${i}: token range ≠ raw ${JSON.stringify(t.raw)}`);
+    if (!t.quoted) same(t.value, t.raw, () => `line ${i}: unquoted token value ≠ raw`);
     pieces.push([t.range.start.character, t.raw]);
   }
 }
@@ -324,22 +356,22 @@ function tokenPieces(tokens: Token[] | undefined, i: number, pieces: Piece[]): v
 export function printIptables(doc: IptablesDocument): string {
   const text = doc.text;
   const offs = lineOffsets(text);
-  assert.equal(doc.lines.length, offs.length, 'one node per line');
+  same(doc.lines.length, offs.length, () => 'one node per line');
   let out = '';
   doc.lines.forEach((n: IptLine, i) => {
-    assert.equal(n.line, i, `line ${i}: node.line`);
-    assert.equal(n.range.start.line, i);
-    assert.equal(n.range.start.character, 0, `line ${i}: range starts at column 0`);
+    same(n.line, i, () => `line ${i}: node.line`);
+    same(n.range.start.line, i, () => 'mismatch');
+    same(n.range.start.character, 0, () => `line ${i}: range starts at column 0`);
     const start = offs[i];
     const src = text.slice(start, start + n.range.end.character);
     const next = i + 1 < offs.length ? offs[i + 1] : text.length;
     const eol = text.slice(start + n.range.end.character, next);
-    assert.ok(i + 1 < offs.length ? EOLS.has(eol) : eol === '', `line ${i}: ${JSON.stringify(eol)} between lines is not one end-of-line`);
+    check(i + 1 < offs.length ? EOLS.has(eol) : eol === '', () => `line ${i}: ${JSON.stringify(eol)} between lines is not one end-of-line`);
     const col0 = i === 0 && doc.bom ? 1 : 0;
     const pieces: Piece[] = col0 ? [[0, '\uFEFF']] : [];
     let tail: number | null = null;
     const field = (r: Range, s: string): void => {
-      assert.equal(r.end.character - r.start.character, s.length, `line ${i}: field range ≠ ${JSON.stringify(s)}`);
+      same(r.end.character - r.start.character, s.length, () => `line ${i}: field range ≠ ${JSON.stringify(s)}`);
       if (s.length) pieces.push([r.start.character, s]);
     };
     switch (n.kind) {
@@ -370,10 +402,10 @@ export function printIptables(doc: IptablesDocument): string {
         tokenPieces(n.tokens, i, pieces);
         const c = n.counters?.range;
         if (c && !n.tokens.some((t) => t.range.start.character < c.end.character && c.start.character < t.range.end.character)) {
-          assert.equal(c.start.character, col0, `line ${i}: counter prefix not at the line start`);
+          same(c.start.character, col0, () => `line ${i}: counter prefix not at the line start`);
           const raw = src.slice(c.start.character, c.end.character);
-          assert.ok(raw.startsWith('['), `line ${i}: counters ${JSON.stringify(raw)} do not start with [`);
-          if (n.counters!.numeric) assert.equal(raw, `[${n.counters!.packets}:${n.counters!.bytes}]`, `line ${i}: counters ≠ AST`);
+          check(raw.startsWith('['), () => `line ${i}: counters ${JSON.stringify(raw)} do not start with [`);
+          if (n.counters!.numeric) same(raw, `[${n.counters!.packets}:${n.counters!.bytes}]`, () => `line ${i}: counters ≠ AST`);
           // restore reads odd counters with strtok(), which can swallow the rest of the line
           // (`[:] -A X -s ::1` ends at the first `:` of the address): that text is the counters'.
           else tail = Math.max(c.end.character, ...n.tokens.map((t) => t.range.end.character));

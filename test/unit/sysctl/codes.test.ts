@@ -5,11 +5,14 @@
 // a fixture holds the conntrackLens settings it runs with (defaults otherwise).
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CODES } from '../../../server/src/core/codes';
-import { resolveSettings, type Settings } from '../../../server/src/core/settings';
+import { NEWEST_KNOWN_KERNEL, parseKernelVersion } from '../../../server/src/core/kernel';
+import { DEFAULT_SETTINGS, resolveSettings, type Settings } from '../../../server/src/core/settings';
+import { lookupKey, validateValue } from '../../../server/src/core/sysctl/kb';
 import { SYSCTL_CODES } from '../../../server/src/core/sysctl/codes';
 import { parseSysctl } from '../../../server/src/core/sysctl/parse';
 import { sysctlService } from '../../../server/src/core/sysctl/service';

@@ -6,11 +6,13 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sysctlService } from '../../../server/src/core/sysctl/service';
 import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
-import type { SysctlDocument } from '../../../server/src/core/sysctl/ast';
+import { NEWEST_KNOWN_KERNEL } from '../../../server/src/core/kernel';
+import type { SysctlAssignment, SysctlDocument } from '../../../server/src/core/sysctl/ast';
 import { parseSysctl } from '../../../server/src/core/sysctl/parse';
 import { checkRoundTrip, CORPUS, FIXTURES, golden, listFiles, readText, renderRows } from './util';
 
@@ -112,4 +114,43 @@ test('procps reads a lone CR as part of the line (why parse.ts follows systemd t
   assert.equal(r.stdout, 'vm.swappiness = 1\n');
   const doc = parseSysctl(readText(file));
   assert.deepEqual(doc.assignments.map((a) => a.key), ['net.ipv4.ip_forward', 'kernel.panic', 'vm.swappiness']);
+});
+
+// Keys we call absent (SYS001 unknown, SYS005 not on this kernel, CT105 legacy name) must be
+// absent for procps too, on a machine that runs the kernel the defaults assume (6.18) with
+// nf_conntrack loaded: `sysctl --dry-run -p` says `cannot stat /proc/sys/…` for each of them.
+const runningKernel = (() => {
+  const r = spawnSync('uname', ['-r'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '';
+})();
+const judgeAbsent =
+  procps && runningKernel.startsWith(`${NEWEST_KNOWN_KERNEL}.`) && existsSync('/proc/sys/net/netfilter/nf_conntrack_max')
+    ? false
+    : `needs procps 4 on kernel ${NEWEST_KNOWN_KERNEL} with nf_conntrack loaded`;
+
+test('procps agrees: every key reported as absent (SYS001, SYS005, CT105) cannot be found in /proc/sys', { skip: judgeAbsent }, () => {
+  const codesDir = path.join(FIXTURES, 'codes');
+  const files = [
+    ...FILES.map((f) => path.join(CORPUS, f)),
+    ...listFiles(codesDir, '.conf')
+      .filter((f) => /^(SYS001|SYS005|CT105)-/.test(f) && !existsSync(path.join(codesDir, f.replace(/\.conf$/, '.settings.json'))))
+      .map((f) => path.join(codesDir, f)),
+  ];
+  let checked = 0;
+  for (const file of files) {
+    const doc = parseSysctl(readText(file));
+    const absent = sysctlService
+      .diagnose(doc, DEFAULT_SETTINGS)
+      .filter((f) => f.code === 'SYS001' || f.code === 'SYS005' || f.code === 'CT105')
+      .map((f) => doc.lines[f.range.start.line])
+      .filter((n): n is SysctlAssignment => n.kind === 'assignment' && !n.glob);
+    if (!absent.length) continue;
+    const r = spawnSync('sysctl', ['--dry-run', '-p', file], { encoding: 'utf8' });
+    const missing = new Set([...r.stderr.matchAll(/cannot stat \/proc\/sys\/(\S+): No such file or directory/g)].map((m) => m[1]));
+    for (const n of absent) {
+      assert.ok(missing.has(n.path), `${path.basename(file)}:${n.line + 1} ${n.key}: procps finds /proc/sys/${n.path}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 15, `checked ${checked} keys`);
 });

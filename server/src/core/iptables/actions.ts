@@ -7,6 +7,8 @@ import type { Settings } from '../settings';
 import { overlaps, range as mkRange } from '../text';
 import type { CodeAction, CodeActionKind, Finding, Range, TextEdit } from '../types';
 import type { IptablesDocument } from './ast';
+import { restoreFixes } from './restore';
+import { conntrackActions } from './conntrack/fixes';
 import { lineEol, lineStarts, lineText } from './util';
 
 export type ActionProvider = (doc: IptablesDocument, range: Range, findings: Finding[], settings: Settings) => CodeAction[];
@@ -79,7 +81,8 @@ export const ipt001Fixes: ActionProvider = (doc, range, findings) => {
   return out;
 };
 
-export const PROVIDERS: ActionProvider[] = [ipt001Fixes];
+export const PROVIDERS: ActionProvider[] = [ipt001Fixes, restoreFixes];
+PROVIDERS.push(conntrackActions); // CT201–CT206 fixes, fix-all rewrites, "Stop tracking port P"
 
 export function codeActions(doc: IptablesDocument, range: Range, findings: Finding[], settings: Settings, only?: CodeActionKind[]): CodeAction[] {
   const out: CodeAction[] = [];

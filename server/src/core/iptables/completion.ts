@@ -5,8 +5,30 @@
 
 import type { CompletionItem, CompletionKind, Position, Range } from '../types';
 import { BUILTIN_CHAINS, isTableName, TABLE_NAMES, type IptablesDocument, type TableBlock } from './ast';
+import {
+  CTSTATE_EXTRA,
+  CTSTATUS_NAMES,
+  describeModule,
+  describeOption,
+  describeState,
+  describeTarget,
+  getTarget,
+  implicitModule,
+  listModules,
+  listTargets,
+  LOG_LEVELS,
+  optionSynopsis,
+  REJECT_TYPES_V4,
+  REJECT_TYPES_V6,
+  STATE_NAMES,
+  type ExtensionSpec,
+  type OptionSpec,
+  type RuleFamily,
+} from './modules';
 import { tableAt } from './navigation';
 import { splitArgs } from './parse';
+import { HOOK_BIT, restoreAnalysis } from './restore/analysis';
+import { matchSpec } from './restore/options';
 import { lineText } from './util';
 
 const COMMANDS: [string, string][] = [
@@ -145,11 +167,35 @@ export function completion(doc: IptablesDocument, at: Position): CompletionItem[
   }
   if (prev === '-j' || prev === '--jump' || prev === '-g' || prev === '--goto') {
     const out: CompletionItem[] = [];
-    if (prev === '-j' || prev === '--jump') BUILTIN_TARGETS.forEach(([t, d], i) => out.push(item(t, 'function', range, d, '0' + i)));
+    if (prev === '-j' || prev === '--jump') {
+      const chain = ruleChain(before);
+      legalTargets(doc, table, chain, doc.family).forEach((t, i) => {
+        const c = item(t.name, 'function', range, BUILTIN_TARGET_DETAIL[t.name] ?? t.summary, '0' + String(i).padStart(3, '0'));
+        c.documentation = describeTarget(t);
+        out.push(c);
+      });
+    }
     chainsOf(table, true).forEach((c, i) => out.push(item(c, 'class', range, 'user chain', '1' + String(i).padStart(4, '0'))));
     return out;
   }
-  if (prev === '-m' || prev === '--match') return MODULES.map(([m, d], i) => item(m, 'module', range, d, String(i).padStart(2, '0')));
+  if (prev === '-m' || prev === '--match') {
+    const common = MODULES.map(([m]) => m);
+    const all = listModules(doc.family);
+    const ordered = [...all].sort((a, b) => rank(common, a.name) - rank(common, b.name) || a.name.localeCompare(b.name));
+    return ordered.map((m, i) => {
+      const c = item(m.name, 'module', range, MODULES.find(([n]) => n === m.name)?.[1] ?? m.summary, String(i).padStart(3, '0'));
+      c.documentation = describeModule(m);
+      return c;
+    });
+  }
+  if (word.startsWith('--')) {
+    const opts = optionCompletions(before, doc.family, range);
+    if (opts.length) return opts;
+  }
+  {
+    const values = valueCompletions(prev, before, doc.family, word, text, ws, col, at.line);
+    if (values) return values;
+  }
   if (prev === '-p' || prev === '--protocol') return PROTOCOLS.map((p, i) => item(p, 'value', range, undefined, String(i).padStart(2, '0')));
   if (prev === '--state' || prev === '--ctstate') {
     // comma list: replace only the name after the last comma
@@ -158,8 +204,141 @@ export function completion(doc: IptablesDocument, at: Position): CompletionItem[
     while (end < text.length && text[end] !== ',' && text[end] !== ' ' && text[end] !== '\t') end++;
     const r: Range = { start: { line: at.line, character: comma >= 0 ? ws + comma + 1 : ws }, end: { line: at.line, character: end } };
     const taken = new Set(word.split(',').slice(0, -1));
-    const names = prev === '--ctstate' ? [...STATES, ...CT_ONLY_STATES] : STATES;
-    return names.filter(([s]) => !taken.has(s)).map(([s, d], i) => item(s, 'enumMember', r, d, String(i)));
+    // names from the module tables; the short details from the lists above
+    const short: Record<string, string> = Object.fromEntries([...STATES, ...CT_ONLY_STATES]);
+    const keys = prev === '--ctstate' ? [...Object.keys(STATE_NAMES), ...Object.keys(CTSTATE_EXTRA)] : Object.keys(STATE_NAMES);
+    const names: [string, string][] = keys.map((k) => [k, short[k] ?? '']);
+    return names
+      .filter(([s]) => !taken.has(s))
+      .map(([s, d], i) => {
+        const c = item(s, 'enumMember', r, d, String(i));
+        const doc = describeState(s);
+        if (doc) c.documentation = doc;
+        return c;
+      });
   }
   return [];
+}
+
+// ------------------------------------------------------- rule context helpers
+
+const BUILTIN_TARGET_DETAIL: Record<string, string> = Object.fromEntries(BUILTIN_TARGETS);
+const COMMON_TARGETS = BUILTIN_TARGETS.map(([t]) => t);
+
+function rank(list: readonly string[], name: string): number {
+  const i = list.indexOf(name);
+  return i < 0 ? list.length : i;
+}
+
+/** The chain of `-A CHAIN …` / `-I CHAIN …` among the arguments before the cursor. */
+function ruleChain(before: string[]): string | undefined {
+  for (let i = 0; i + 1 < before.length; i++) {
+    const t = before[i];
+    if (CHAIN_COMMANDS.has(t)) return before[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * Targets the kernel accepts in this table and chain: the table always, and for
+ * a built-in chain its hook; for a user chain the hooks that reach it (all
+ * hooks of the table when nothing reaches it yet). Common verdicts first.
+ */
+function legalTargets(doc: IptablesDocument, table: TableBlock | undefined, chain: string | undefined, family: RuleFamily): ExtensionSpec[] {
+  const tname = table?.name;
+  let mask = 0;
+  if (table && chain) {
+    if (isTableName(table.name) && BUILTIN_CHAINS[table.name].includes(chain)) mask = HOOK_BIT[chain] ?? 0;
+    else mask = restoreAnalysis(doc).byBlock.get(table)?.hooks.get(chain) ?? 0;
+  }
+  const ok = listTargets(family).filter((t) => {
+    const p = t.placement;
+    if (!p || p.legacyOnly) return true;
+    if (tname && isTableName(tname) && !(p.tables as readonly string[]).includes(tname)) return false;
+    const allowed = p.chains.reduce((m, h) => m | (HOOK_BIT[h] ?? 0), 0);
+    return (mask & ~allowed) === 0;
+  });
+  return ok.sort((a, b) => rank(COMMON_TARGETS, a.name) - rank(COMMON_TARGETS, b.name) || a.name.localeCompare(b.name));
+}
+
+/** Extensions loaded by the arguments before the cursor, newest first (target first). */
+function loadedBefore(before: string[], family: RuleFamily): ExtensionSpec[] {
+  const out: ExtensionSpec[] = [];
+  let proto: ExtensionSpec | undefined;
+  let target: ExtensionSpec | undefined;
+  for (let i = 0; i + 1 < before.length; i++) {
+    const t = before[i];
+    const v = before[i + 1];
+    if (t === '-m' || t === '--match') {
+      const m = matchSpec(v, family);
+      if (m) out.unshift(m);
+    } else if ((t === '-p' || t === '--protocol') && before[i - 1] !== '!') {
+      proto = implicitModule(v, family);
+    } else if (t === '-j' || t === '--jump') {
+      target = getTarget(v, family);
+    }
+  }
+  if (proto && !out.includes(proto)) out.push(proto);
+  if (target) out.unshift(target);
+  return out;
+}
+
+/** `--…` options of the extensions loaded before the cursor. */
+function optionCompletions(before: string[], family: RuleFamily, range: Range): CompletionItem[] {
+  const used = new Set(before.filter((t) => t.startsWith('--')));
+  const out: CompletionItem[] = [];
+  const seen = new Set<string>();
+  loadedBefore(before, family).forEach((spec, si) => {
+    spec.options.forEach((o, oi) => {
+      if (seen.has(o.name)) return;
+      seen.add(o.name);
+      if (!o.repeatable && (used.has(o.name) || o.aliases?.some((a) => used.has(a)))) return;
+      const c = item(o.name, 'property', range, `${optionSynopsis(o)} (${spec.kind === 'match' ? '-m' : '-j'} ${spec.name})`, String(si).padStart(2, '0') + String(oi).padStart(3, '0'));
+      c.documentation = describeOption(spec, o);
+      out.push(c);
+    });
+  });
+  return out;
+}
+
+/** The option spec `name` refers to among the loaded extensions (exact names only). */
+function optionSpec(name: string, before: string[], family: RuleFamily): OptionSpec | undefined {
+  for (const spec of loadedBefore(before, family)) {
+    const o = spec.options.find((x) => x.name === name || x.aliases?.includes(name));
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/** Values of the option before the cursor: conntrack status bits, reject types, log levels, enum words. */
+function valueCompletions(prev: string | undefined, before: string[], family: RuleFamily, word: string, text: string, ws: number, col: number, line: number): CompletionItem[] | null {
+  if (!prev || !prev.startsWith('--') || prev === '--state' || prev === '--ctstate') return null;
+  const o = optionSpec(prev, before.slice(0, -1), family);
+  if (!o) return null;
+  let words: [string, string][] = [];
+  let list = false;
+  if (o.kind === 'ctstatus-list') {
+    words = Object.entries(CTSTATUS_NAMES);
+    list = true;
+  } else if (o.kind === 'reject-with') {
+    const v4 = Object.entries(REJECT_TYPES_V4);
+    const v6 = Object.entries(REJECT_TYPES_V6);
+    words = family === 'ipv6' ? v6 : family === 'ipv4' ? v4 : [...v4, ...v6.filter(([k]) => !REJECT_TYPES_V4[k])];
+  } else if (o.kind === 'log-level') {
+    words = Object.entries(LOG_LEVELS).map(([k, v]) => [k, `level ${v}`]);
+  } else if ((o.kind === 'enum' || o.kind === 'enum-list') && o.values) {
+    words = o.values.map((v) => [v, '']);
+    list = o.kind === 'enum-list';
+  } else return null;
+  let start = ws;
+  let end = col;
+  while (end < text.length && text[end] !== ' ' && text[end] !== '\t' && !(list && text[end] === ',')) end++;
+  const taken = new Set<string>();
+  if (list) {
+    const comma = word.lastIndexOf(',');
+    if (comma >= 0) start = ws + comma + 1;
+    for (const w of word.split(',').slice(0, -1)) taken.add(w);
+  }
+  const r: Range = { start: { line, character: start }, end: { line, character: end } };
+  return words.filter(([w]) => !taken.has(w)).map(([w, d], i) => item(w, 'enumMember', r, d || undefined, String(i).padStart(3, '0')));
 }

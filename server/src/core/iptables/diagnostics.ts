@@ -5,6 +5,8 @@ import { finding } from '../codes';
 import type { Settings } from '../settings';
 import type { Finding } from '../types';
 import type { IptablesDocument } from './ast';
+import { RESTORE_RULES } from './restore';
+import { conntrackDiagnostics } from './conntrack/rules';
 
 export type DiagnosticRule = (doc: IptablesDocument, settings: Settings) => Finding[];
 
@@ -17,7 +19,8 @@ export const ipt001: DiagnosticRule = (doc) =>
     return finding('IPT001', e.range, e.message, extra);
   });
 
-export const RULES: DiagnosticRule[] = [ipt001];
+export const RULES: DiagnosticRule[] = [ipt001, ...RESTORE_RULES];
+RULES.push(conntrackDiagnostics); // CT201–CT206 (conntrack-aware analysis)
 
 export function diagnose(doc: IptablesDocument, settings: Settings): Finding[] {
   const out: Finding[] = [];

@@ -6,7 +6,7 @@ import { contains } from '../text';
 import type { Hover, Position, Range } from '../types';
 import { BUILTIN_CHAINS, isTableName, STANDARD_TARGETS, type CommandLine, type Counters, type IptablesDocument, type TableName, type Token } from './ast';
 import { chainExplanation, chainGraph, fmt, type TableGraph } from './chains';
-import { describeToken } from './docs-hook';
+import { describeAt } from './docs-hook';
 import { tableAt } from './navigation';
 import { Opt, peekCommand } from './parse';
 
@@ -160,9 +160,9 @@ function commandHover(doc: IptablesDocument, lazy: CommandLine, at: Position, tg
     const c = tg?.chains.get(target.name);
     if (c && !c.builtin) return chainHover(tg, target.name, target.nameRange);
   }
-  // extension docs first (modules, targets, their options)
-  const ext = describeToken(doc, cmd, tok);
-  if (ext) return { contents: ext, range };
+  // extension docs first (modules, targets, their options, state names)
+  const ext = describeAt(doc, cmd, tok, at);
+  if (ext) return ext;
   if (tok === cmd.commandToken || contains(cmd.commandToken.range, at)) {
     const d = COMMANDS[cmd.command];
     if (d) return { contents: d, range: cmd.commandToken.range };

@@ -689,7 +689,8 @@ class CommandParser {
     let to = end;
     if (s.charCodeAt(from) === 91 /* [ */) {
       // tokenize_rule_counters(): strchr ']', then strtok ':' and strtok ']'
-      const ptr = s.indexOf(']', from);
+      let ptr = s.indexOf(']', from);
+      if (ptr >= end) ptr = -1;
       let j = from + 1;
       while (j < end && s.charCodeAt(j) === 58) j++;
       if (ptr < 0) {
@@ -701,7 +702,7 @@ class CommandParser {
         return { ok: false, tokens: [], message: 'bad rule counters' };
       }
       let pEnd = s.indexOf(':', j);
-      if (pEnd < 0) pEnd = end;
+      if (pEnd < 0 || pEnd > end) pEnd = end;
       let k = pEnd < end ? pEnd + 1 : end;
       while (k < end && s.charCodeAt(k) === 93) k++;
       if (k >= end) {
@@ -709,7 +710,7 @@ class CommandParser {
         return { ok: false, tokens: [], message: 'bad rule counters' };
       }
       let bEnd = s.indexOf(']', k);
-      if (bEnd < 0) bEnd = end;
+      if (bEnd < 0 || bEnd > end) bEnd = end;
       if (build) {
         const packets = s.slice(j, pEnd);
         const bytes = s.slice(k, bEnd);
@@ -940,13 +941,14 @@ class CommandParser {
         if (val) {
           if (!val.quoted && val.is('!')) {
             // Old intrapositioned negation `-p ! tcp`: iptables 1.8.9 rejects it.
-            this.errTok(val, `\`${display} ! …\` (negation after the option) is rejected by iptables 1.8.9; write \`! ${display} …\``, {
-              fix: 'move-negation',
-              optionStart: ns - this.base,
-              optionEnd: tok.end - this.base,
-            });
-            negTok = negTok ?? val;
             const real = this.next();
+            const movable = !negTok && tok.start === ns && real !== undefined && valueLike(real);
+            this.errTok(
+              val,
+              `\`${display} ! …\` (negation after the option) is rejected by iptables 1.8.9; write \`! ${display} …\``,
+              movable ? { fix: 'move-negation', optionStart: ns - this.base, optionEnd: tok.end - this.base } : undefined,
+            );
+            negTok = negTok ?? val;
             if (real && valueLike(real)) value = this.take();
           } else value = val;
         }
@@ -1341,6 +1343,7 @@ export function parseIptables(text: string): IptablesDocument {
   const errors = cp.errors;
   let open: TableBlock | undefined;
   let outsideReported = false; // one error per run of lines outside a table
+  const indentedCommits: { e: ParseError; t: TableBlock }[] = [];
   let lf = 0;
   let crlf = 0;
   let cr = 0;
@@ -1408,6 +1411,8 @@ export function parseIptables(text: string): IptablesDocument {
       related: [{ range: t.header.nameRange, message: `table \`${t.name}\` starts here` }],
     });
   }
+
+  for (const { e, t } of indentedCommits) if (t.commitLine === undefined) e.data = { fix: 'unindent' };
 
   let family = headerFamily;
   if (family === 'unknown') {
@@ -1496,7 +1501,9 @@ export function parseIptables(text: string): IptablesDocument {
     const firstTok = toks[0];
     if (firstTok && firstTok.start > col0 && errors.length > before) {
       const v = firstTok.value;
-      if (v.startsWith('#') || v === 'COMMIT' || v.startsWith(':') || v.startsWith('*')) errors[before].data = { fix: 'unindent' };
+      if (v.startsWith('#') || v.startsWith(':')) errors[before].data = { fix: 'unindent' };
+      // an indented COMMIT only when the table has no later one (else it would close early)
+      else if (v === 'COMMIT') indentedCommits.push({ e: errors[before], t: open });
     }
     const el: IptLine = { kind: 'error', line: ln, range: rng(ln, 0, len), message: errors.length > before ? errors[before].message : res.message ?? 'not a command' };
     if (toks.length) el.tokens = toks;
@@ -1513,7 +1520,7 @@ export function parseIptables(text: string): IptablesDocument {
     else if (trimmed.startsWith('#')) message = 'a comment must start with `#` in column 1 (iptables-restore: "line failed")';
     else message = 'outside a table: iptables-restore needs a `*filter` (or other `*table`) line before commands ("line failed")';
     if (!outsideReported) {
-      const data = trimmed === '' ? { fix: 'trim-line' } : trimmed.startsWith('#') || trimmed === 'COMMIT' || trimmed.startsWith('*') ? { fix: 'unindent' } : undefined;
+      const data = trimmed === '' ? { fix: 'trim-line' } : trimmed.startsWith('#') ? { fix: 'unindent' } : undefined;
       errors.push(data ? { range: lineRange, message, data } : { range: lineRange, message });
       outsideReported = true;
     }

@@ -80,7 +80,12 @@ function tableSymbol(doc: IptablesDocument, tg: TableGraph): DocSymbol {
         cs = chainSym(name, sel, info?.builtin ? `built-in · ${fmt(info.rules.length)} rules` : 'not declared');
       }
       cs.children!.push({ name: rn.name, kind: 'function', range: r, selectionRange: sel });
-      if (r.end.line > cs.range.end.line || (r.end.line === cs.range.end.line && r.end.character > cs.range.end.character)) cs.range = { start: cs.range.start, end: r.end };
+      // the chain's range spans its declaration and all its rules
+      const st = cs.range.start;
+      const en = cs.range.end;
+      const start = r.start.line < st.line || (r.start.line === st.line && r.start.character < st.character) ? r.start : st;
+      const end = r.end.line > en.line || (r.end.line === en.line && r.end.character > en.character) ? r.end : en;
+      if (start !== st || end !== en) cs.range = { start, end };
     } else if (cmd.command !== 'N') {
       const text = cmd instanceof LazyCommand ? cmd.text.trim() : `-${cmd.command}`;
       sym.children!.push({ name: text.length > RULE_NAME_MAX ? text.slice(0, RULE_NAME_MAX - 1) + '…' : text, kind: 'event', range: r, selectionRange: sel });

@@ -391,7 +391,9 @@ export const sizing: SysctlRule = (doc, settings) => {
   for (let i = 0; i < doc.assignments.length; i++) if (facts.entries[i]?.key === CT_BUCKETS) bucketsEdit = doc.assignments[i];
   const defaultBuckets = s.bucketsSource === 'kernel-default';
   const defaultMax = s.maxSource === 'kernel-default';
-  const defaultsNote = (): string => ' ' + defaultsSentence(ctx, s);
+  let anyMaxLine = false;
+  for (let i = 0; i < doc.assignments.length && !anyMaxLine; i++) anyMaxLine = facts.entries[i]?.role === 'conntrack-max';
+  const defaultsNote = (): string => ' ' + defaultsSentence(ctx, s, { buckets: bucketsEdit !== undefined, max: anyMaxLine });
 
   // CT101: entries per bucket above the setting.
   if (maxLine && s.perBucket.value > settings.maxEntriesPerBucket) {
@@ -405,9 +407,13 @@ export const sizing: SysctlRule = (doc, settings) => {
       message += ` Set nf_conntrack_buckets to ${orList(targets.map((t) => `${formatCount(t.buckets)} (${t.perBucket} per bucket)`))}.`;
     }
     const onBuckets = facts.buckets?.node;
+    const related = onBuckets ? [{ range: assignmentSpan(maxLine), message: `nf_conntrack_max ${formatCount(s.max)} is set here` }] : [];
+    if (bucketsEdit && bucketsEdit !== onBuckets) {
+      related.push({ range: assignmentSpan(bucketsEdit), message: 'nf_conntrack_buckets is set here, but this value does not take effect' });
+    }
     out.push(
       finding('CT101', valueSpan(onBuckets ?? maxLine), message, {
-        related: onBuckets ? [{ range: assignmentSpan(maxLine), message: `nf_conntrack_max ${formatCount(s.max)} is set here` }] : undefined,
+        related,
         data: {
           max: s.max,
           buckets: s.buckets,

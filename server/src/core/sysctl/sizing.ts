@@ -113,17 +113,18 @@ export function tableSizing(ctx: SysctlContext, facts: SysctlFacts, input: Sizin
  * One sentence for messages when the file sets only one of max / buckets: which kernel
  * default stands in for the other, how the kernel computes it, and the RAM assumption.
  */
-export function defaultsSentence(ctx: SysctlContext, s: TableSizing): string {
+export function defaultsSentence(ctx: SysctlContext, s: TableSizing, ineffective: { buckets?: boolean; max?: boolean } = {}): string {
   const parts: string[] = [];
+  const notSet = (key: string, lineThere?: boolean) => (lineThere ? `${key} in this file does not take effect` : `${key} is not set in this file`);
   if (s.defaultBuckets) {
     parts.push(
-      `nf_conntrack_buckets is not set in this file, so the default of ${ctx.kernelLabel} applies: ` +
+      `${notSet('nf_conntrack_buckets', ineffective.buckets)}, so the default of ${ctx.kernelLabel} applies: ` +
         `${s.defaultBuckets.display} buckets (${s.defaultBuckets.formula}; \`options nf_conntrack hashsize=\` changes it)`,
     );
   }
   if (s.defaultMax) {
     parts.push(
-      `nf_conntrack_max is not set in this file, so the default of ${ctx.kernelLabel} applies: ` +
+      `${notSet('nf_conntrack_max', ineffective.max)}, so the default of ${ctx.kernelLabel} applies: ` +
         `${s.defaultMax.display} (${s.defaultMax.formula}, fixed when the module loads; writing nf_conntrack_buckets does not change it)`,
     );
   }

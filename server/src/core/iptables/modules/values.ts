@@ -98,8 +98,12 @@ function strictPort(s: string): number | null {
  */
 function loosePort(s: string): boolean {
   if (/^[ \t]*\+?[0-9]+$/.test(s)) {
-    const digits = s.replace(/^[ \t]*\+?/, '');
-    return BigInt(digits) <= U64_MAX;
+    // strtoul() saturates at 2^64-1, and glibc's getaddrinfo keeps the result in an int:
+    // only numbers whose low 32 bits are a non-negative int pass (2147483648, 4294967295
+    // and 6442450944 fail, 4294967296 passes; checked against iptables-nft-restore 1.8.9).
+    const digits = s.replace(/^[ \t]*\+?0*/, '') || '0';
+    const n = digits.length > 20 || BigInt(digits) > U64_MAX ? U64_MAX : BigInt(digits);
+    return (n & 0xffffffffn) < 0x80000000n;
   }
   return isServiceName(s);
 }
@@ -222,8 +226,9 @@ export function isIPv6(s: string): boolean {
 /** Looks like a DNS name iptables would try to resolve (resolution itself is the machine's business). */
 function isHostName(s: string): boolean {
   if (!/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(s) || s.includes('..')) return false;
-  // All digits and dots: that is an address attempt, not a name.
-  return !/^[0-9.]+$/.test(s);
+  // All digits and dots: that is an address attempt, not a name. Nor is a name whose last
+  // label is all digits (`10.0.0.9-10.0.0.1`, `1.2.3.4.5`): no top-level domain is numeric.
+  return !/^[0-9.]+$/.test(s) && !/(^|\.)[0-9]+$/.test(s);
 }
 
 function hostProblem(v: string, family: RuleFamily): string | null {

@@ -1,0 +1,188 @@
+// What the restore-level checks share: for each table, the chain graph after
+// restore (../chains.ts), the jump edges between chains, and for every chain the
+// set of built-in hooks whose packets can reach it through jumps and gotos.
+// The kernel checks target and match placement against that set (x_tables
+// mark_source_chains; nf_tables chain validation), and nf_tables refuses loops
+// and nesting only on chains a hook reaches.
+//
+// Built once per document (WeakMap); linear in the number of rules.
+
+import type { CommandLine, IptablesDocument, TableBlock } from '../ast';
+import { BUILTIN_CHAINS, isTableName } from '../ast';
+import { chainGraph, type ChainInfo, type TableGraph } from '../chains';
+import type { RuleFamily } from '../modules';
+
+export const HOOKS = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] as const;
+export type Hook = (typeof HOOKS)[number];
+/** Bit of each built-in chain in a hook mask. */
+export const HOOK_BIT: Readonly<Record<string, number>> = { PREROUTING: 1, INPUT: 2, FORWARD: 4, OUTPUT: 8, POSTROUTING: 16 };
+
+export function hookNames(mask: number): Hook[] {
+  return HOOKS.filter((h) => mask & HOOK_BIT[h]);
+}
+
+/** A `-j`/`-g` from a rule of one chain to a user chain. */
+export interface Edge {
+  rule: CommandLine;
+  from: string;
+  to: string;
+}
+
+export interface TableAnalysis {
+  block: TableBlock;
+  graph: TableGraph;
+  /** One of the five tables iptables knows. */
+  known: boolean;
+  /** Outgoing edges (to user chains) of each chain, in rule order. */
+  out: Map<string, Edge[]>;
+  /** Hooks reaching each chain (a built-in chain is reached by its own hook). */
+  hooks: Map<string, number>;
+}
+
+export interface RestoreAnalysis {
+  tables: TableAnalysis[];
+  byBlock: Map<TableBlock, TableAnalysis>;
+}
+
+/** A chain that exists after restore and is not built in. */
+export function isUserChain(c: ChainInfo | undefined): c is ChainInfo {
+  return !!c && !c.builtin && !c.deleted && c.decls.length > 0;
+}
+
+const cache = new WeakMap<IptablesDocument, RestoreAnalysis>();
+
+export function restoreAnalysis(doc: IptablesDocument): RestoreAnalysis {
+  let a = cache.get(doc);
+  if (!a) {
+    a = build(doc);
+    cache.set(doc, a);
+  }
+  return a;
+}
+
+function build(doc: IptablesDocument): RestoreAnalysis {
+  const g = chainGraph(doc);
+  const tables: TableAnalysis[] = [];
+  const byBlock = new Map<TableBlock, TableAnalysis>();
+  for (const tg of g.tables) {
+    const ta = analyseTable(tg);
+    tables.push(ta);
+    byBlock.set(tg.table, ta);
+  }
+  return { tables, byBlock };
+}
+
+function analyseTable(graph: TableGraph): TableAnalysis {
+  const block = graph.table;
+  const known = isTableName(block.name);
+  const out = new Map<string, Edge[]>();
+  for (const c of graph.chains.values()) {
+    const edges: Edge[] = [];
+    for (const r of c.rules) {
+      const to = r.targetName;
+      if (to !== undefined && isUserChain(graph.chains.get(to))) edges.push({ rule: r, from: c.name, to });
+    }
+    out.set(c.name, edges);
+  }
+  const hooks = new Map<string, number>();
+  if (known) {
+    for (const b of BUILTIN_CHAINS[block.name as keyof typeof BUILTIN_CHAINS]) {
+      const bit = HOOK_BIT[b];
+      hooks.set(b, (hooks.get(b) ?? 0) | bit);
+      const stack = [b];
+      while (stack.length) {
+        const c = stack.pop()!;
+        for (const e of out.get(c) ?? []) {
+          const m = hooks.get(e.to) ?? 0;
+          if (m & bit) continue;
+          hooks.set(e.to, m | bit);
+          stack.push(e.to);
+        }
+      }
+    }
+  }
+  return { block, graph, known, out, hooks };
+}
+
+/** The family a line is read with: `-4`/`-6` on the line, else the document's. */
+export function lineFamily(doc: IptablesDocument, cmd: CommandLine): RuleFamily {
+  if (cmd.ipVersion === 4) return 'ipv4';
+  if (cmd.ipVersion === 6) return 'ipv6';
+  return doc.family;
+}
+
+/** True when the restore tool for this document skips the line (`-6` in an IPv4 file …). */
+export function skippedLine(doc: IptablesDocument, cmd: CommandLine): boolean {
+  return (doc.family === 'ipv4' && cmd.ipVersion === 6) || (doc.family === 'ipv6' && cmd.ipVersion === 4);
+}
+
+/**
+ * The jump rule that completes, last in file order, the earliest path from
+ * `hook` to `chain` (nf_tables validates a path when its last piece arrives, so
+ * that is the line it blames when the target sits before the jumps). Minimax
+ * path over edges weighted by their line; undefined when no path exists.
+ */
+export function lastJumpOnPath(ta: TableAnalysis, hook: string, chain: string): { rule: CommandLine; line: number; path: Edge[] } | undefined {
+  if (hook === chain) return undefined;
+  // Dijkstra on max(line), with a binary heap (few chains carry violations).
+  const best = new Map<string, number>([[hook, -1]]);
+  const via = new Map<string, Edge>();
+  const done = new Set<string>();
+  const heap: [number, string][] = [[-1, hook]];
+  const push = (item: [number, string]) => {
+    heap.push(item);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p][0] <= heap[i][0]) break;
+      [heap[p], heap[i]] = [heap[i], heap[p]];
+      i = p;
+    }
+  };
+  const pop = (): [number, string] => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
+        if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  while (heap.length) {
+    const [d, c] = pop();
+    if (done.has(c)) continue;
+    done.add(c);
+    if (c === chain) break;
+    for (const e of ta.out.get(c) ?? []) {
+      const nd = Math.max(d, e.rule.line);
+      const old = best.get(e.to);
+      if (old === undefined || nd < old) {
+        best.set(e.to, nd);
+        via.set(e.to, e);
+        push([nd, e.to]);
+      }
+    }
+  }
+  if (!done.has(chain)) return undefined;
+  const path: Edge[] = [];
+  let c = chain;
+  while (c !== hook) {
+    const e = via.get(c);
+    if (!e) break;
+    path.unshift(e);
+    c = e.from;
+  }
+  let last = path[0];
+  for (const e of path) if (e.rule.line > last.rule.line) last = e;
+  return last ? { rule: last.rule, line: last.rule.line, path } : undefined;
+}

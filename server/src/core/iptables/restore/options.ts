@@ -1,0 +1,434 @@
+// IPT006: what iptables rejects while reading one rule's extensions, judged
+// from the module/target tables (../modules, ../targets):
+//
+//  - `-m NAME` that no iptables 1.8.9 build provides ("Couldn't load match").
+//    Names add-on packages provide (names.ts) are not reported, and the other
+//    checks skip a rule that loads one: we do not know its options.
+//  - an option no extension loaded so far knows. iptables merges the options of
+//    every loaded extension into one getopt table (core options first, then the
+//    newest extension): an exact name wins, else an unambiguous prefix; nothing
+//    or an ambiguous prefix makes it load the `-p` protocol's match once and try
+//    again, then fail ("unknown option").
+//  - `!` before an option that cannot be inverted; the old `--opt ! value` form
+//    (1.8.9 reads the `!` as the value and rejects it); an option given twice;
+//    a value its parser rejects (validateOptionValue); a required option missing
+//    ("option … must be specified").
+//  - rule-context dependencies: `-m tcp` needs `-p tcp` (likewise udp, multiport
+//    …); TCPMSS/TPROXY/SYNPROXY/TCPOPTSTRIP need `-p tcp`; `--reject-with
+//    tcp-reset` needs `-p tcp`; NAT targets with a port need a protocol.
+//  - the generic values: `-p` protocol, `-s`/`-d` addresses, `-i`/`-o` names.
+//
+// Also collects, per rule, the matches whose use the kernel restricts to some
+// tables/hooks (owner, mac, socket …) for IPT005 (placement.ts).
+//
+// Every rule line is read in full here (the one pass that must), once per
+// document; lines with a syntax error (IPT001) are left to that error.
+
+import { finding } from '../../codes';
+import type { Finding, Range } from '../../types';
+import type { CommandLine, IptablesDocument, MatchNode, OptionNode, RuleSpec } from '../ast';
+import {
+  getModule,
+  getTarget,
+  implicitModule,
+  modulePlacement,
+  validateAddressList,
+  validateInterface,
+  validateOptionValue,
+  validateProtocol,
+  type ExtensionSpec,
+  type OptionSpec,
+  type Placement,
+  type RuleFamily,
+} from '../modules';
+import { peekCommand } from '../parse';
+import { lineFamily, skippedLine } from './analysis';
+import { ADDON_MATCHES, ADDON_TARGETS, MATCH_ALIASES } from './names';
+import { closest } from './suggest';
+
+/** Long options of the iptables command itself (they take part in prefix matching). */
+const CORE_LONG: readonly [string, string][] = [
+  ['append', 'A'], ['check', 'C'], ['delete', 'D'], ['insert', 'I'], ['replace', 'R'], ['list', 'L'], ['list-rules', 'S'],
+  ['flush', 'F'], ['zero', 'Z'], ['new-chain', 'N'], ['delete-chain', 'X'], ['rename-chain', 'E'], ['policy', 'P'],
+  ['source', 's'], ['src', 's'], ['destination', 'd'], ['dst', 'd'], ['protocol', 'p'], ['in-interface', 'i'], ['jump', 'j'],
+  ['table', 't'], ['match', 'm'], ['numeric', 'n'], ['out-interface', 'o'], ['verbose', 'v'], ['wait', 'w'],
+  ['wait-interval', 'W'], ['exact', 'x'], ['fragments', 'f'], ['fragment', 'f'], ['version', 'V'], ['help', 'h'],
+  ['line-numbers', '0'], ['modprobe', 'M'], ['set-counters', 'c'], ['goto', 'g'], ['ipv4', '4'], ['ipv6', '6'],
+].map(([n, l]) => ['--' + n, l] as [string, string]);
+
+/** Protocol names and numbers → number, for the `-p` a match or target insists on. */
+const PROTO_NUM: Readonly<Record<string, number>> = {
+  all: 0, tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33, icmp: 1, icmpv6: 58, 'ipv6-icmp': 58, icmp6: 58,
+  esp: 50, ah: 51, ipcomp: 108, mh: 135, 'ipv6-mh': 135, gre: 47,
+};
+
+function protoNumber(p: string): number | undefined {
+  const v = p.toLowerCase();
+  if (/^[0-9]+$/.test(v)) return Number(v);
+  return PROTO_NUM[v];
+}
+
+/** A match whose use the kernel restricts to some tables/hooks (for IPT005). */
+export interface MatchNeed {
+  cmd: CommandLine;
+  name: string;
+  placement: Placement;
+  range: Range;
+}
+
+export interface OptionsResult {
+  findings: Finding[];
+  needs: MatchNeed[];
+}
+
+const cache = new WeakMap<IptablesDocument, OptionsResult>();
+
+export function optionsAnalysis(doc: IptablesDocument): OptionsResult {
+  let r = cache.get(doc);
+  if (!r) {
+    r = run(doc);
+    cache.set(doc, r);
+  }
+  return r;
+}
+
+function run(doc: IptablesDocument): OptionsResult {
+  const findings: Finding[] = [];
+  const needs: MatchNeed[] = [];
+  const syntaxLines = new Set<number>();
+  for (const e of doc.errors) for (let l = e.range.start.line; l <= e.range.end.line; l++) syntaxLines.add(l);
+  for (const t of doc.tables) {
+    for (const lazy of t.commands) {
+      if (!lazy.hasRule || syntaxLines.has(lazy.line) || skippedLine(doc, lazy)) continue;
+      const cmd = peekCommand(lazy);
+      if (!cmd.rule) continue;
+      checkRule(lazy, cmd.rule, lineFamily(doc, lazy), findings, needs);
+    }
+  }
+  return { findings, needs };
+}
+
+/** One loaded extension in a rule (an instance: `-m tcp` twice is two). */
+interface Loaded {
+  spec: ExtensionSpec;
+  /** Column where it was loaded (`-m`/`-j`, or the option that loaded the protocol match). */
+  at: number;
+  node?: MatchNode;
+  nameRange: Range;
+  /** Resolved options given to it: spec → count. */
+  used: Map<OptionSpec, number>;
+  isTarget: boolean;
+}
+
+type Resolution = { kind: 'ext'; ext: Loaded; option: OptionSpec } | { kind: 'core' } | { kind: 'ambiguous'; names: string[] } | { kind: 'none' };
+
+function resolve(name: string, loaded: Loaded[]): Resolution {
+  // exact: core first, then the newest extension
+  for (const [n] of CORE_LONG) if (n === name) return { kind: 'core' };
+  for (let i = loaded.length - 1; i >= 0; i--) {
+    const ext = loaded[i];
+    for (const o of ext.spec.options) if (o.name === name || (o.aliases && o.aliases.includes(name))) return { kind: 'ext', ext, option: o };
+  }
+  if (name.length < 3) return { kind: 'none' };
+  // unambiguous prefix among everything loaded
+  const keys = new Set<string>();
+  const names: string[] = [];
+  let hit: Resolution = { kind: 'none' };
+  for (const [n, l] of CORE_LONG) {
+    if (n.startsWith(name) && !keys.has('core:' + l)) {
+      keys.add('core:' + l);
+      names.push(n);
+      hit = { kind: 'core' };
+    }
+  }
+  for (let i = loaded.length - 1; i >= 0; i--) {
+    const ext = loaded[i];
+    for (const o of ext.spec.options) {
+      const n = [o.name, ...(o.aliases ?? [])].find((x) => x.startsWith(name));
+      if (n === undefined) continue;
+      const key = `${i}:${o.name}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      names.push(n);
+      hit = { kind: 'ext', ext, option: o };
+    }
+  }
+  if (keys.size > 1) return { kind: 'ambiguous', names };
+  return hit;
+}
+
+function col(r: Range): number {
+  return r.start.character;
+}
+
+/** The extensions a rule loads with `-m` and `-j`, in order (the protocol match comes later, on demand). */
+function loadExtensions(rule: RuleSpec, family: RuleFamily): { explicit: Loaded[]; target?: Loaded; addon: boolean; unknown?: MatchNode } {
+  let addon = false;
+  const explicit: Loaded[] = [];
+  for (const m of rule.matches) {
+    if (m.implicit) continue;
+    const name = MATCH_ALIASES[m.name] && family !== 'ipv4' ? MATCH_ALIASES[m.name] : m.name;
+    const spec = getModule(name, family);
+    if (spec) explicit.push({ spec, at: col(m.range), node: m, nameRange: m.nameRange, used: new Map(), isTarget: false });
+    else if (ADDON_MATCHES.has(m.name)) addon = true;
+    else return { explicit, addon, unknown: m };
+  }
+  let target: Loaded | undefined;
+  const tnode = rule.target;
+  if (tnode) {
+    const t = tnode.kind === 'jump' ? getTarget(tnode.name, family) : undefined;
+    if (t) target = { spec: t, at: col(tnode.range), nameRange: tnode.nameRange, used: new Map(), isTarget: true };
+    else if (tnode.kind === 'jump' && ADDON_TARGETS.has(tnode.name)) addon = true;
+    else target = { spec: STANDARD, at: col(tnode.range), nameRange: tnode.nameRange, used: new Map(), isTarget: true }; // a chain: the standard target, no options
+  }
+  return target ? { explicit, target, addon } : { explicit, addon };
+}
+
+interface OptionStep {
+  o: OptionNode;
+  r: Resolution;
+  /** Extensions loaded when iptables reads the option (newest last). */
+  loaded: Loaded[];
+}
+
+/**
+ * The rule's extension options in the order iptables reads them, each resolved
+ * the way its getopt table resolves it (see resolve()); the `-p` protocol's
+ * match is loaded at the first option nothing else takes. `loaded` (on the
+ * returned iterable) is the final list.
+ */
+function walkOptions(rule: RuleSpec, family: RuleFamily, explicit: Loaded[], target: Loaded | undefined): Iterable<OptionStep> & { loaded: Loaded[] } {
+  const opts: OptionNode[] = [];
+  for (const m of rule.matches) for (const o of m.options) opts.push(o);
+  if (rule.target) for (const o of rule.target.options) opts.push(o);
+  for (const o of rule.stray) opts.push(o);
+  opts.sort((a, b) => col(a.nameRange) - col(b.nameRange));
+  const proto = rule.protocol;
+  const protoSpec = proto && !proto.negated ? implicitModule(proto.value, family) : undefined;
+  const protoAt = proto ? col(proto.range) : Infinity;
+  const loaded: Loaded[] = [];
+  function* gen(): Generator<OptionStep> {
+    let ei = 0;
+    let protoLoaded = false;
+    for (const o of opts) {
+      const at = col(o.nameRange);
+      while (ei < explicit.length && explicit[ei].at < at) loaded.push(explicit[ei++]);
+      if (target && target.at < at && !loaded.includes(target)) loaded.push(target);
+      let r = resolve(o.name, loaded);
+      if ((r.kind === 'none' || r.kind === 'ambiguous') && !protoLoaded && protoSpec && protoAt < at) {
+        protoLoaded = true;
+        const implicitNode = rule.matches.find((m) => m.implicit);
+        loaded.push({ spec: protoSpec, at, nameRange: implicitNode?.nameRange ?? proto!.range, used: new Map(), isTarget: false, ...(implicitNode ? { node: implicitNode } : {}) });
+        r = resolve(o.name, loaded);
+      }
+      yield { o, r, loaded };
+    }
+  }
+  return Object.assign(gen(), { loaded });
+}
+
+/** What each extension option of a rule belongs to (for hover and completion). */
+export interface OptionOwner {
+  node: OptionNode;
+  spec: ExtensionSpec;
+  option: OptionSpec;
+}
+
+/** The extension and option each option of `rule` resolves to (unresolved ones are left out). */
+export function optionOwners(rule: RuleSpec, family: RuleFamily): OptionOwner[] {
+  const ld = loadExtensions(rule, family);
+  const out: OptionOwner[] = [];
+  for (const { o, r } of walkOptions(rule, family, ld.explicit, ld.target)) if (r.kind === 'ext') out.push({ node: o, spec: r.ext.spec, option: r.option });
+  return out;
+}
+
+/** The match spec of `-m NAME` in a rule of this family (aliases applied), if iptables ships one. */
+export function matchSpec(name: string, family: RuleFamily): ExtensionSpec | undefined {
+  return getModule(MATCH_ALIASES[name] && family !== 'ipv4' ? MATCH_ALIASES[name] : name, family);
+}
+
+function checkRule(cmd: CommandLine, rule: RuleSpec, family: RuleFamily, out: Finding[], needs: MatchNeed[]): void {
+  const before = out.length;
+  const err = (range: Range, message: string, data?: Record<string, unknown>) => out.push(finding('IPT006', range, message, data ? { data } : undefined));
+  genericValues(rule, family, err);
+  if (out.length > before) return;
+  // iptables checks the interface direction against the built-in chain's name
+  const chain = cmd.chainName;
+  const banned = chain === 'PREROUTING' || chain === 'INPUT' ? 'o' : chain === 'POSTROUTING' || chain === 'OUTPUT' ? 'i' : undefined;
+  if (banned) {
+    const g = rule.generic.find((x) => GENERIC[x.name] === banned);
+    if (g) {
+      const why = banned === 'o' ? 'packets there have no output interface yet' : 'packets there have no input interface';
+      out.push(finding('IPT005', g.nameRange, `\`${g.name}\` cannot be used in ${chain}: ${why} (iptables: "Can't use -${banned} with ${chain}")`, { data: { chain } }));
+      return;
+    }
+  }
+
+  // ---- what gets loaded, in order
+  const ld = loadExtensions(rule, family);
+  if (ld.unknown) {
+    err(ld.unknown.nameRange, unknownModuleMessage(ld.unknown.name, family), { module: ld.unknown.name });
+    return; // iptables stops at the first failure of the line
+  }
+  const { explicit, target, addon } = ld;
+  for (const ext of explicit) {
+    const p = modulePlacement(ext.spec.name, ext.node!.options.map((o) => o.name));
+    if (p && !p.legacyOnly) needs.push({ cmd, name: ext.spec.name, placement: p, range: ext.nameRange });
+  }
+
+  // ---- protocol requirements of the explicit matches
+  const proto = rule.protocol;
+  for (const ext of explicit) {
+    const need = ext.spec.protocols;
+    if (!need || !need.length) continue;
+    const ok = proto && need.some((p) => protoNumber(p) === protoNumber(proto.value));
+    if (ext.spec.name === 'multiport') {
+      if (!proto || protoNumber(proto.value) === 0) err(ext.nameRange, 'multiport needs `-p tcp`, `-p udp`, `-p udplite`, `-p sctp` or `-p dccp` in the rule (iptables: "multiport needs `-p tcp\' …")');
+      else if (!ok || proto.negated) err(ext.nameRange, `multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP; this rule has ${proto.negated ? '`! -p ' + proto.value + '`' : '`-p ' + proto.value + '`'}`);
+    } else if (!proto || (!ok && !proto.negated)) {
+      err(ext.nameRange, `\`-m ${ext.spec.name}\` needs \`-p ${need[0]}\` in the rule; iptables refuses it otherwise (e.g. "TCP match requires '-p tcp'")`);
+    }
+    if (out.length > before) return;
+  }
+
+  // ---- options, in the order iptables reads them
+  if (addon) return; // options of an unknown extension: cannot tell
+  const walk = walkOptions(rule, family, explicit, target);
+  for (const { o, r, loaded } of walk) {
+    if (r.kind === 'core') continue;
+    if (r.kind !== 'ext') {
+      const names = loaded.filter((l) => l.spec !== STANDARD).map((l) => (l.isTarget ? `-j ${l.spec.name}` : `-m ${l.spec.name}`));
+      let message = r.kind === 'ambiguous'
+        ? `\`${o.name}\` is ambiguous here (${r.names.map((n) => `\`${n}\``).join(', ')}); iptables rejects it ("unknown option \\"${o.name}\\"")`
+        : `unknown option \`${o.name}\`${names.length ? `: none of ${names.join(', ')} has it` : ': no match or target before it has it'} (iptables: "unknown option \\"${o.name}\\"")`;
+      if (r.kind === 'none') {
+        const all = loaded.flatMap((l) => l.spec.options.flatMap((x) => [x.name, ...(x.aliases ?? [])]));
+        const guess = closest(o.name, all);
+        if (guess) message += `. Did you mean \`${guess}\`?`;
+      }
+      err(o.nameRange, message, { option: o.name });
+      return;
+    }
+    const { ext, option } = r;
+    // `!` placement and support
+    if (o.negated && o.negationRange) {
+      const old = col(o.negationRange) > col(o.nameRange);
+      if (old && option.arity !== 0) {
+        err(o.negationRange, `\`${o.name} ! …\` (negation after the option) is rejected by iptables 1.8.9: it reads \`!\` as the value. Write \`! ${o.name} …\``, { option: o.name });
+        return;
+      }
+      if (!option.negatable) {
+        err(o.negationRange, `\`${option.name}\` cannot be inverted with \`!\` (iptables: "${ext.spec.name}: option \\"${option.name}\\" cannot be inverted")`, { option: o.name });
+        return;
+      }
+    }
+    const n = (ext.used.get(option) ?? 0) + 1;
+    ext.used.set(option, n);
+    if (n > 1 && !option.repeatable) {
+      err(o.nameRange, `\`${option.name}\` given twice for ${ext.isTarget ? '-j' : '-m'} ${ext.spec.name}; iptables allows it once ("option \\"${option.name}\\" can only be used once")`, { option: o.name });
+      return;
+    }
+    const problem = validateOptionValue(option, o.values.map((v) => v.value), family);
+    if (problem) {
+      const range = problem.index >= 0 && o.values[problem.index] ? o.values[problem.index].range : o.nameRange;
+      err(range, `${problem.message} (${ext.isTarget ? '-j' : '-m'} ${ext.spec.name} ${option.name})`, { option: o.name });
+      return;
+    }
+  }
+  const loaded = walk.loaded;
+  if (target && !loaded.includes(target)) loaded.push(target);
+  for (const ext of explicit) if (!loaded.includes(ext)) loaded.push(ext);
+
+  // ---- required options ("option … must be specified")
+  for (const ext of loaded) {
+    if (ext.spec === STANDARD) continue;
+    for (const o of ext.spec.options) {
+      if (o.required && !ext.used.has(o)) {
+        err(ext.nameRange, `${ext.isTarget ? '-j' : '-m'} ${ext.spec.name} needs \`${o.name}\` (iptables: "${ext.spec.name}: option \\"${o.name}\\" must be specified")`, { missing: o.name });
+        return;
+      }
+    }
+    if (!ext.isTarget && ext.spec.name === 'conntrack' && ext.used.size === 0) {
+      err(ext.nameRange, '-m conntrack needs at least one option, e.g. `--ctstate` (iptables: "conntrack: At least one option is required")');
+      return;
+    }
+  }
+
+  // ---- what the target needs from the rule
+  if (target && target.spec !== STANDARD) targetContext(target, rule, err);
+}
+
+function targetContext(target: Loaded, rule: RuleSpec, err: (r: Range, m: string) => void): void {
+  const spec = target.spec;
+  const proto = rule.protocol;
+  const positive = proto && !proto.negated ? protoNumber(proto.value) : undefined;
+  if (spec.protocols && spec.protocols.length) {
+    if (!spec.protocols.some((p) => protoNumber(p) === positive)) {
+      err(target.nameRange, `-j ${spec.name} works on ${spec.protocols.join('/').toUpperCase()} packets only: the rule needs \`-p ${spec.protocols[0]}\`${proto?.negated ? ' (not negated)' : ''}; the kernel refuses it otherwise`);
+      return;
+    }
+  }
+  const byName = (n: string) => {
+    for (const o of rule.target?.options ?? []) {
+      const f = spec.options.find((x) => x.name === o.name || x.aliases?.includes(o.name));
+      if (f && f.name === n) return o;
+    }
+    return undefined;
+  };
+  if (spec.name === 'REJECT') {
+    const w = byName('--reject-with');
+    const v = w?.values[0]?.value.toLowerCase();
+    if (v && (v === 'tcp-reset' || v === 'tcp-rst') && positive !== 6) {
+      err(w!.values[0].range, '`--reject-with tcp-reset` needs `-p tcp` in the rule: the kernel refuses a TCP reset for other packets');
+      return;
+    }
+  }
+  const noProto = !proto || protoNumber(proto.value) === 0;
+  if (noProto && (spec.name === 'DNAT' || spec.name === 'SNAT' || spec.name === 'MASQUERADE' || spec.name === 'REDIRECT')) {
+    const portOpt = spec.name === 'DNAT' ? byName('--to-destination') : spec.name === 'SNAT' ? byName('--to-source') : byName('--to-ports');
+    const v = portOpt?.values[0]?.value;
+    if (v !== undefined && (spec.name === 'MASQUERADE' || spec.name === 'REDIRECT' || natRangeHasPort(v))) {
+      err(portOpt!.values[0].range, `a port in -j ${spec.name} needs a protocol with ports: add \`-p tcp\` (or udp, sctp, dccp) to the rule (iptables: "Need TCP, UDP, SCTP or DCCP with port specification")`);
+    }
+  }
+}
+
+/** `1.2.3.4:80`, `:80`, `[::1]:80` name a port; a bare IPv6 address does not. */
+function natRangeHasPort(v: string): boolean {
+  if (v.includes(']:')) return true;
+  if (v.startsWith('[')) return false;
+  const first = v.indexOf(':');
+  return first >= 0 && v.indexOf(':', first + 1) < 0;
+}
+
+/** The standard target (`-j ACCEPT` and jumps to chains): no options. */
+const STANDARD: ExtensionSpec = { kind: 'target', name: 'standard', family: 'both', summary: '', terminal: false, placement: null, options: [] };
+
+function unknownModuleMessage(name: string, family: RuleFamily): string {
+  const other = getModule(MATCH_ALIASES[name] ?? name);
+  if (other && family !== 'unknown') {
+    return `\`-m ${name}\` exists only in ${other.family === 'ipv4' ? 'iptables (IPv4)' : 'ip6tables (IPv6)'}; this is an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} file (iptables-restore: "Couldn't load match \`${name}'")`;
+  }
+  if (getTarget(name)) return `\`${name}\` is a target, not a match: write \`-j ${name}\` (iptables-restore: "Couldn't load match \`${name}'")`;
+  const modules = ['tcp', 'udp', 'icmp', 'icmp6', 'multiport', 'state', 'conntrack', 'comment', 'mark', 'connmark', 'addrtype', 'limit', 'hashlimit', 'recent', 'set', 'iprange', 'mac', 'owner', 'physdev', 'pkttype', 'statistic', 'string', 'length', 'tcpmss', 'time', 'u32', 'policy', 'socket', 'rpfilter', 'helper', 'devgroup', 'cgroup', 'bpf', 'ipvs', 'dscp', 'tos', 'ttl', 'hl', 'ecn', 'connlimit', 'connbytes', 'connlabel', 'quota', 'nfacct', 'cluster', 'cpu', 'realm', 'osf', 'rateest', 'esp', 'ah', 'sctp', 'dccp'];
+  const guess = closest(name, modules.filter((m) => getModule(m, family)));
+  return `no match module \`${name}\` in iptables 1.8.9 (iptables-restore: "Couldn't load match \`${name}'")${guess ? `. Did you mean \`${guess}\`?` : ''}`;
+}
+
+const GENERIC: Readonly<Record<string, string>> = {
+  '-p': 'p', '--protocol': 'p', '-s': 's', '--source': 's', '--src': 's', '-d': 'd', '--destination': 'd', '--dst': 'd',
+  '-i': 'i', '--in-interface': 'i', '-o': 'o', '--out-interface': 'o',
+};
+
+function genericValues(rule: RuleSpec, family: RuleFamily, err: (r: Range, m: string) => void): void {
+  for (const g of rule.generic) {
+    const l = GENERIC[g.name];
+    const v = g.values[0];
+    if (!l || !v) continue;
+    let problem: string | null = null;
+    if (l === 'p') problem = validateProtocol(v.value);
+    else if (l === 's' || l === 'd') problem = validateAddressList(v.value, family);
+    else problem = validateInterface(v.value);
+    if (problem) err(v.range, `${problem} (${g.name})`);
+  }
+}

@@ -1,0 +1,60 @@
+// "Did you mean …?" for chain, target and module names: the closest candidate by
+// edit distance (optimal string alignment: insert, delete, substitute, swap two
+// neighbours), bounded so that a long candidate list stays cheap.
+
+/** Edit distance of `a` and `b`, or `max + 1` as soon as it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a === b) return 0;
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = new Array<number>(m + 1);
+  let cur = new Array<number>(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m];
+}
+
+/** How far a name may be from a candidate and still count as a typo of it. */
+export function typoBudget(name: string): number {
+  return name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
+}
+
+/**
+ * The candidate closest to `name`: the same name in another case first, then the
+ * smallest edit distance within the typo budget (ties: the first candidate).
+ * Undefined when nothing is close.
+ */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  const budget = typoBudget(name);
+  let best: string | undefined;
+  let bestD = budget + 1;
+  for (const c of candidates) {
+    if (c === name) continue;
+    if (c.toLowerCase() === lower) return c;
+    if (bestD === 1) continue; // only a case-insensitive hit can beat it now
+    const d = editDistance(lower, c.toLowerCase(), bestD - 1);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { parseIptables } from '../server/src/core/iptables/parse';
+import { chainGraph } from '../server/src/core/iptables/chains';
+import { restoreAnalysis } from '../server/src/core/iptables/restore/analysis';
+import { optionsAnalysis } from '../server/src/core/iptables/restore/options';
+import { placementFindings } from '../server/src/core/iptables/restore/placement';
+import { loopFindings } from '../server/src/core/iptables/restore/loops';
+const text = readFileSync(process.argv[2] ?? '/tmp/ipt/kube10k.rules', 'utf8');
+const doc = parseIptables(text);
+const T = (n: string, f: () => unknown) => { const a = performance.now(); f(); console.log(n, (performance.now() - a).toFixed(0)); };
+T('graph', () => chainGraph(doc));
+T('analysis', () => restoreAnalysis(doc));
+T('options', () => optionsAnalysis(doc));
+T('placement', () => placementFindings(doc));
+T('loops', () => loopFindings(doc));

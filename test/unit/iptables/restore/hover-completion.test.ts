@@ -1,0 +1,143 @@
+// Hover and completion from the module/target tables, with `|` cursor markers:
+// modules, targets, options (attributed as iptables attributes them), state
+// names inside comma lists; completion of modules, options, legal targets,
+// states and option values, each with the range it replaces.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { iptablesService as s } from '../../../../server/src/core/iptables/service';
+import { DEFAULT_SETTINGS } from '../../../../server/src/core/settings';
+import { slice, withCursor } from '../helpers';
+
+function hover(src: string): { text: string; contents: string; range: string } | null {
+  const { text, at } = withCursor(src);
+  const h = s.hover(s.parse(text), at, DEFAULT_SETTINGS);
+  if (!h) return null;
+  return { text, contents: h.contents, range: h.range ? slice(text, h.range) : '' };
+}
+
+function complete(src: string): { labels: string[]; ranges: string[]; docs: (string | undefined)[] } {
+  const { text, at } = withCursor(src);
+  const items = s.completion(s.parse(text), at, DEFAULT_SETTINGS);
+  return { labels: items.map((i) => i.label), ranges: [...new Set(items.map((i) => slice(text, i.range!)))], docs: items.map((i) => i.documentation) };
+}
+
+const F = '*filter\n:INPUT DROP [0:0]\n:WEB - [0:0]\n';
+const E = '\nCOMMIT\n';
+
+// ------------------------------------------------------------------ hover
+
+test('hover: a match module shows its summary and options', () => {
+  const h = hover(F + '-A INPUT -m con|ntrack --ctstate NEW -j ACCEPT' + E)!;
+  assert.equal(h.range, 'conntrack');
+  assert.match(h.contents, /`-m conntrack`\*\* — match module/);
+  assert.match(h.contents, /--ctstate/);
+});
+
+test('hover: a target shows what it does and where it is allowed', () => {
+  let h = hover(F + '-A INPUT -p tcp -j REJ|ECT --reject-with tcp-reset' + E)!;
+  assert.equal(h.range, 'REJECT');
+  assert.match(h.contents, /`-j REJECT`\*\* — target/);
+  assert.match(h.contents, /Allowed in table `filter`/);
+  h = hover('*raw\n-A PREROUTING -p udp -j NOTR|ACK' + E)!;
+  assert.match(h.contents, /`-j NOTRACK`/);
+  // verdicts and user chains keep their own hover
+  assert.match(hover(F + '-A INPUT -j DR|OP' + E)!.contents, /discarded silently/);
+  assert.match(hover(F + '-A INPUT -j W|EB' + E)!.contents, /chain `WEB`\*\* \(user chain/);
+});
+
+test('hover: an option is described by the extension iptables gives it to', () => {
+  let h = hover(F + '-A INPUT -p tcp --dp|ort 22 -j ACCEPT' + E)!;
+  assert.equal(h.range, '--dport');
+  assert.match(h.contents, /option of `-m tcp`/);
+  // after -m multiport, `--dport` is multiport's `--dports` (a unique prefix wins over loading tcp)
+  h = hover(F + '-A INPUT -p tcp -m multiport --dpo|rt 22,80 -j ACCEPT' + E)!;
+  assert.match(h.contents, /--dports .*option of `-m multiport`/);
+  // a target option
+  h = hover(F + '-A INPUT -j LOG --log-pre|fix "in: "' + E)!;
+  assert.match(h.contents, /--log-prefix.*option of `-j LOG`/);
+  // hovering a value explains its option
+  h = hover(F + '-A INPUT -m limit --limit 5/m|in -j ACCEPT' + E)!;
+  assert.equal(h.range, '5/min');
+  assert.match(h.contents, /--limit/);
+});
+
+test('hover: each state name of a comma list on its own; UNTRACKED explains NOTRACK', () => {
+  let h = hover(F + '-A INPUT -m conntrack --ctstate RELATED,UNTRA|CKED -j ACCEPT' + E)!;
+  assert.equal(h.range, 'UNTRACKED');
+  assert.match(h.contents, /\*\*UNTRACKED\*\* — conntrack state/);
+  assert.match(h.contents, /NOTRACK/);
+  assert.match(h.contents, /never NEW, ESTABLISHED, RELATED or INVALID/);
+  h = hover(F + '-A INPUT -m state --state REL|ATED,ESTABLISHED -j ACCEPT' + E)!;
+  assert.equal(h.range, 'RELATED');
+  h = hover(F + '-A INPUT -m conntrack --ctstatus ASSU|RED -j ACCEPT' + E)!;
+  assert.match(h.contents, /\*\*ASSURED\*\* — conntrack status/);
+});
+
+test('hover: `-p tcp` names the match it loads; unknown and add-on modules say so', () => {
+  let h = hover(F + '-A INPUT -p t|cp --dport 22 -j ACCEPT' + E)!;
+  assert.equal(h.range, 'tcp');
+  assert.match(h.contents, /makes the `tcp` match available/);
+  h = hover(F + '-A INPUT -m conntr|ak --ctstate NEW -j ACCEPT' + E)!;
+  assert.match(h.contents, /no match module of this name/);
+  h = hover(F + '-A INPUT -m geo|ip --src-cc CN -j DROP' + E)!;
+  assert.match(h.contents, /add-on package/);
+});
+
+// ------------------------------------------------------------- completion
+
+test('completion: modules after -m, with documentation, replacing the typed word', () => {
+  const c = complete(F + '-A INPUT -m conn|' + E);
+  assert.deepEqual(c.ranges, ['conn']);
+  assert.deepEqual(c.labels.slice(0, 4), ['tcp', 'udp', 'icmp', 'multiport']);
+  assert.ok(c.labels.includes('connlimit') && c.labels.includes('connbytes') && c.labels.includes('cgroup'));
+  assert.match(c.docs[c.labels.indexOf('conntrack')]!, /match module/);
+  // an IPv6 file does not offer IPv4-only modules
+  const v6 = complete('# Generated by ip6tables-save v1.8.9\n' + F + '-A INPUT -m |' + E);
+  assert.ok(v6.labels.includes('icmp6') && !v6.labels.includes('icmp') && !v6.labels.includes('ttl'));
+});
+
+test('completion: options of the loaded matches and target after `--`', () => {
+  let c = complete(F + '-A INPUT -p tcp -m multiport --d|' + E);
+  assert.deepEqual(c.ranges, ['--d']);
+  assert.deepEqual(c.labels.slice(0, 3), ['--sports', '--dports', '--ports'], 'the newest match first');
+  assert.ok(c.labels.includes('--dport') && c.labels.includes('--syn'), 'then the protocol match -p loads');
+  c = complete(F + '-A INPUT -p tcp --dport 22 --| -j ACCEPT' + E);
+  assert.ok(!c.labels.includes('--dport'), 'an option given once is not offered again');
+  assert.ok(c.labels.includes('--sport'));
+  c = complete(F + '-A INPUT -j LOG --|' + E);
+  assert.ok(c.labels.includes('--log-prefix') && c.labels.includes('--log-level'));
+  assert.match(c.docs[c.labels.indexOf('--log-prefix')]!, /option of `-j LOG`/);
+});
+
+test('completion: targets legal in this table and chain, then user chains', () => {
+  let c = complete('*nat\n:NAT_OUT - [0:0]\n-A POSTROUTING -j |' + E);
+  assert.ok(c.labels.includes('MASQUERADE') && c.labels.includes('SNAT'));
+  assert.ok(!c.labels.includes('DNAT') && !c.labels.includes('DROP') && !c.labels.includes('REJECT'));
+  assert.equal(c.labels[c.labels.length - 1], 'NAT_OUT');
+  c = complete('*nat\n-A PREROUTING -p tcp -j |' + E);
+  assert.ok(c.labels.includes('DNAT') && c.labels.includes('REDIRECT') && !c.labels.includes('MASQUERADE'));
+  c = complete('*raw\n-A PREROUTING -p udp -j |' + E);
+  assert.ok(c.labels.includes('CT') && c.labels.includes('NOTRACK') && !c.labels.includes('REJECT'));
+  // a user chain reached from PREROUTING: what PREROUTING allows
+  c = complete('*nat\n:X - [0:0]\n-A PREROUTING -j X\n-A X -p tcp -j |' + E);
+  assert.ok(c.labels.includes('DNAT') && !c.labels.includes('MASQUERADE'));
+  // -g: user chains only
+  c = complete(F + '-A INPUT -g |' + E);
+  assert.deepEqual(c.labels, ['WEB']);
+});
+
+test('completion: state names in comma lists (from the tables) and option values', () => {
+  let c = complete(F + '-A INPUT -m conntrack --ctstate NEW,UN|' + E);
+  assert.deepEqual(c.ranges, ['UN']);
+  assert.ok(!c.labels.includes('NEW') && c.labels.includes('UNTRACKED') && c.labels.includes('SNAT'));
+  assert.match(c.docs[c.labels.indexOf('UNTRACKED')]!, /NOTRACK/);
+  c = complete(F + '-A INPUT -m conntrack --ctstatus ASSURED,|' + E);
+  assert.deepEqual(c.labels, ['NONE', 'EXPECTED', 'SEEN_REPLY', 'CONFIRMED']);
+  assert.deepEqual(c.ranges, ['']);
+  c = complete('# Generated by iptables-save v1.8.9\n' + F + '-A INPUT -p tcp -j REJECT --reject-with tcp|' + E);
+  assert.deepEqual(c.ranges, ['tcp']);
+  assert.ok(c.labels.includes('tcp-reset') && c.labels.includes('icmp-port-unreachable') && !c.labels.includes('icmp6-no-route'));
+  c = complete(F + '-A INPUT -j LOG --log-level |' + E);
+  assert.ok(c.labels.includes('warning') && c.labels.includes('debug'));
+});
