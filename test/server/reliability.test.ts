@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CancellationTokenSource, ErrorCodes, ResponseError, type SemanticTokens, type TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError, type SemanticTokens, type TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol/node';
 import { CASES, type Lang } from '../unit/reliability/hostile-cases';
 import { checkPosition, checkRange, editorLines } from '../unit/reliability/lib';
 import { LspClient } from './harness';
@@ -141,7 +141,7 @@ describe('garbage in, answers out', () => {
           }
         } catch (e) {
           assert.ok(e instanceof ResponseError, `${method} ${JSON.stringify(p)}: ${String(e)}`);
-          assert.ok([ErrorCodes.InternalError, ErrorCodes.InvalidParams, ErrorCodes.InvalidRequest].includes(e.code), `${method}: error code ${e.code}`);
+          assert.ok(([ErrorCodes.InternalError, ErrorCodes.InvalidParams, ErrorCodes.InvalidRequest] as number[]).includes(e.code), `${method}: error code ${e.code}`);
           if (e.code === ErrorCodes.InternalError) {
             // A failure inside a handler is logged as well as answered.
             assert.ok(client.errors().length > logsBefore, `${method} ${JSON.stringify(p)} failed without a log line`);
@@ -195,7 +195,7 @@ describe('garbage in, answers out', () => {
         client.conn.sendRequest(method, params(method, uri), src.token).then(
           () => void answered++,
           (e: unknown) => {
-            assert.ok(e instanceof ResponseError && e.code === ErrorCodes.RequestCancelled, `${method}: ${String(e)}`);
+            assert.ok(e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled, `${method}: ${String(e)}`);
             cancelled++;
           },
         ),

@@ -290,8 +290,8 @@ export function printSysctl(doc: SysctlDocument): string {
   doc.lines.forEach((n, i) => {
     same(n.line, i, () => `line ${i}: node.line`);
     const col0 = i === 0 && doc.bom ? 1 : 0;
-    same(n.range.start.line, i, () => 'mismatch');
-    same(n.range.end.line, i, () => 'mismatch');
+    same(n.range.start.line, i, () => `line ${i}: range starts on another line`);
+    same(n.range.end.line, i, () => `line ${i}: range ends on another line`);
     same(n.range.start.character, col0, () => `line ${i}: range starts after the BOM only`);
     const start = doc.lineStarts[i];
     const src = text.slice(start, start + n.range.end.character);
@@ -360,7 +360,7 @@ export function printIptables(doc: IptablesDocument): string {
   let out = '';
   doc.lines.forEach((n: IptLine, i) => {
     same(n.line, i, () => `line ${i}: node.line`);
-    same(n.range.start.line, i, () => 'mismatch');
+    same(n.range.start.line, i, () => `line ${i}: range starts on another line`);
     same(n.range.start.character, 0, () => `line ${i}: range starts at column 0`);
     const start = offs[i];
     const src = text.slice(start, start + n.range.end.character);

@@ -1,6 +1,7 @@
 // Every real-world file in ../shared/corpus/sysctl: parses without throwing, satisfies the
 // round-trip invariants, and matches its golden summary in
-// test/fixtures/sysctl/corpus/<file>.golden.json (UPDATE_GOLDEN=1 rewrites; review by hand).
+// test/fixtures/sysctl/corpus/<file>.golden.json — structure, keys and every finding —
+// (UPDATE_GOLDEN=1 rewrites; review by hand).
 // Where procps is installed, its own verdict (`sysctl --dry-run -p FILE`, which never
 // writes) is compared with ours for the corpus and the parse fixtures.
 
@@ -30,7 +31,11 @@ function summary(file: string, doc: SysctlDocument): Record<string, unknown> {
     inlineComments: doc.assignments.filter((a) => a.comment).length,
     globs: doc.assignments.filter((a) => a.glob).length + doc.excludes.filter((x) => x.glob).length,
     // Line numbers are 1-based here, as sysctl reports them.
-    errors: sysctlService.diagnose(doc, DEFAULT_SETTINGS).map((f) => ({ line: f.range.start.line + 1, code: f.code, message: f.message })),
+    // Every finding with the default settings (kernel 6.18 assumed, RAM unknown), by line.
+    findings: sysctlService
+      .diagnose(doc, DEFAULT_SETTINGS)
+      .map((f) => ({ line: f.range.start.line + 1, code: f.code, severity: f.severity, message: f.message }))
+      .sort((a, b) => a.line - b.line || a.code.localeCompare(b.code)),
     keys: [
       ...doc.assignments.map((a) => `${a.line + 1} ${a.ignoreFailure ? '-' : ''}${a.key} = ${a.bareValue}`),
       ...doc.excludes.map((x) => `${x.line + 1} -${x.key} (exclude)`),

@@ -4,7 +4,7 @@ import type { CodeInfo } from '../codes';
 export const IPTABLES_CODES: CodeInfo[] = [
   { code: 'IPT001', severity: 'error', title: 'iptables-restore syntax error', fixable: true },
   { code: 'IPT002', severity: 'error', title: 'Jump or goto to a chain that does not exist', fixable: true },
-  { code: 'IPT003', severity: 'error', title: 'Command on a chain that is not declared', fixable: true },
+  { code: 'IPT003', severity: 'error', title: 'Command on a chain that does not exist (or cannot be deleted)', fixable: true },
   { code: 'IPT004', severity: 'warning', title: 'Chain declared twice' },
   { code: 'IPT005', severity: 'error', title: 'Target or match not allowed in this table or chain' },
   { code: 'IPT006', severity: 'error', title: 'Unknown match module, unknown option or bad value' },

@@ -27,7 +27,7 @@ import {
 } from './modules';
 import { tableAt } from './navigation';
 import { splitArgs } from './parse';
-import { HOOK_BIT, restoreAnalysis } from './restore/analysis';
+import { HOOK_BIT, hookMask, restoreAnalysis } from './restore/analysis';
 import { matchSpec } from './restore/options';
 import { lineText } from './util';
 
@@ -249,7 +249,10 @@ function legalTargets(doc: IptablesDocument, table: TableBlock | undefined, chai
   let mask = 0;
   if (table && chain) {
     if (isTableName(table.name) && BUILTIN_CHAINS[table.name].includes(chain)) mask = HOOK_BIT[chain] ?? 0;
-    else mask = restoreAnalysis(doc).byBlock.get(table)?.hooks.get(chain) ?? 0;
+    else {
+      const ta = restoreAnalysis(doc).byBlock.get(table);
+      mask = ta ? hookMask(ta, chain) : 0;
+    }
   }
   const ok = listTargets(family).filter((t) => {
     const p = t.placement;

@@ -604,6 +604,7 @@ class CommandParser {
   ipVersion: 4 | 6 | undefined;
   private flags: Opt[] = [];
   private readonly seen = new Map<string, Tok>();
+  private readonly dupReported = new Set<string>();
   private generic: Opt[] = [];
   private protocol: RuleSpec['protocol'];
   private protoTok: Tok | undefined;
@@ -662,6 +663,7 @@ class CommandParser {
     this.arg = undefined;
     this.ipVersion = undefined;
     this.seen.clear();
+    this.dupReported.clear();
     this.protocol = undefined;
     this.protoTok = undefined;
     this.protoModule = undefined;
@@ -894,8 +896,12 @@ class CommandParser {
 
   private setOption(l: string, t: Tok, neg: Tok | undefined, display: string): void {
     // set_option(): no duplicates; `!` only before -s -d -p -i -o -f
-    if (this.seen.has(l)) this.errTok(t, `\`${display}\` given twice (iptables: "multiple -${l} flags not allowed")`);
-    else this.seen.set(l, t);
+    if (!this.seen.has(l)) this.seen.set(l, t);
+    else if (!this.dupReported.has(l)) {
+      // iptables stops at the first duplicate; one error per option is enough
+      this.dupReported.add(l);
+      this.errTok(t, `\`${display}\` given twice (iptables: "multiple -${l} flags not allowed")`);
+    }
     if (neg && !GENERIC_LETTERS.includes(l)) this.errTok(neg, `\`!\` cannot negate \`${display}\` (iptables: "cannot have ! before -${l}")`);
   }
 
@@ -1248,6 +1254,10 @@ export class LazyCommand implements CommandLine {
   peek(): CommandLine {
     return this.#full ?? this.build();
   }
+  /** This line `lines` lines further down, in `text` at offset `start` (incremental reparse). */
+  moved(text: string, lines: number, start: number): LazyCommand {
+    return new LazyCommand(this.line + lines, this.table, this.command, text, start, start + this.#end - this.#start, this.#col0, this.#family, this.chainName, this.targetName, this.targetKind, this.hasRule, this.ipVersion);
+  }
   get range(): Range {
     return rng(this.line, 0, this.#end - this.#start);
   }
@@ -1307,6 +1317,10 @@ class ChainDecl implements ChainLine {
     this.#pos = pos;
     this.#counters = counters;
   }
+  /** This line `lines` lines further down (incremental reparse). */
+  moved(lines: number): ChainDecl {
+    return new ChainDecl(this.line + lines, this.name, this.policy, this.table, this.builtin, this.#len, this.#pos, this.#counters);
+  }
   get range(): Range {
     return rng(this.line, 0, this.#len);
   }
@@ -1344,6 +1358,7 @@ export function parseIptables(text: string): IptablesDocument {
   let open: TableBlock | undefined;
   let outsideReported = false; // one error per run of lines outside a table
   const indentedCommits: { e: ParseError; t: TableBlock }[] = [];
+  let loneCR: ParseError | undefined;
   let lf = 0;
   let crlf = 0;
   let cr = 0;
@@ -1365,11 +1380,16 @@ export function parseIptables(text: string): IptablesDocument {
   }
 
   // Lines end at LF, CRLF or a lone CR (as editors count them).
+  // (Both searches are cached: a file with only CR, or only LF, stays linear.)
   let nextCR = text.indexOf('\r');
+  let nl = text.indexOf('\n');
+  if (nl < 0) nl = n;
   for (;;) {
     if (nextCR >= 0 && nextCR < pos) nextCR = text.indexOf('\r', pos);
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = n;
+    if (nl < pos) {
+      nl = text.indexOf('\n', pos);
+      if (nl < 0) nl = n;
+    }
     let e: number;
     let eolLen: number;
     let eolKind: number; // 0 none, 1 lf, 2 crlf, 3 cr
@@ -1413,6 +1433,7 @@ export function parseIptables(text: string): IptablesDocument {
   }
 
   for (const { e, t } of indentedCommits) if (t.commitLine === undefined) e.data = { fix: 'unindent' };
+  if (loneCR && cr > 1) loneCR.message += ` (${cr} lines end like this)`;
 
   let family = headerFamily;
   if (family === 'unknown') {
@@ -1435,15 +1456,20 @@ export function parseIptables(text: string): IptablesDocument {
     if (len - col0 > MAX_LINE_BYTES / 3 && utf8Length(text.slice(start + col0, end)) > MAX_LINE_BYTES) {
       errors.push({ range: rng(ln, 0, len), message: `line longer than ${MAX_LINE_BYTES} bytes: iptables-restore reads the rest as another line and rejects it` });
     }
-    if (eolKind === 3) {
-      errors.push({ range: rng(ln, len, len), message: 'carriage return without line feed: iptables-restore sees this and the next line as one line', data: { fix: 'line-endings' } });
+    if (eolKind === 3 && !loneCR) {
+      // once per file: it is the file's encoding, not one line's mistake
+      loneCR = { range: rng(ln, len, len), message: 'carriage return without line feed: iptables-restore sees this and the next line as one line', data: { fix: 'line-endings' } };
+      errors.push(loneCR);
     }
     // With CRLF endings iptables-restore keeps the CR in the line. Every table
     // line then names an unknown table, so the file always fails there; we say
     // so on each `*table` line (and on CR-only lines outside a table, which fail
     // on their own) rather than on every rule.
     if (len === col0) {
-      if (eolKind === 2 && !open) crError(ln, len, 'an empty line ending in CR is not empty to iptables-restore');
+      if (eolKind === 2 && !open && !outsideReported) {
+        crError(ln, len, 'an empty line ending in CR is not empty to iptables-restore');
+        outsideReported = true;
+      }
       lines.push({ kind: 'blank', line: ln, range: rng(ln, 0, len) });
       return;
     }

@@ -7,6 +7,7 @@ import type { IptablesDocument } from './ast';
 import { completion } from './completion';
 import { diagnose } from './diagnostics';
 import { hover } from './hover';
+import { reparseIptables } from './incremental';
 import { codeLenses, inlayHints } from './inlay';
 import { definition, prepareRename, references, rename } from './navigation';
 import { parseIptables } from './parse';
@@ -15,6 +16,7 @@ import { folding, semanticTokens, symbols } from './symbols';
 export const iptablesService: LanguageService<IptablesDocument> = {
   id: 'iptables',
   parse: parseIptables,
+  reparse: reparseIptables,
   diagnose,
   hover: (doc, at) => hover(doc, at),
   symbols,

@@ -72,7 +72,7 @@ function bucketsEdit(doc: SysctlDocument, data: Record<string, unknown>, value: 
   }
   if (data.bucketsLine !== null && data.bucketsLine !== undefined) return null; // stale: that line changed
   const max = assignmentAt(doc, data.maxLine);
-  if (!max || entryOf(max)?.role !== 'conntrack-max' || entryOf(max)?.renamedTo) return null;
+  if (!max || entryOf(max)?.role !== 'conntrack-max') return null;
   const text = lineTextOf(doc, max.line);
   const lineStart = max.range.start.character;
   const indent = text.slice(lineStart, (max.ignoreRange ?? max.keyRange).start.character);

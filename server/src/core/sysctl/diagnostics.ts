@@ -18,9 +18,9 @@ import type { Settings } from '../settings';
 import type { Finding, Range } from '../types';
 import type { SysctlAssignment, SysctlDocument } from './ast';
 import { sysctlContext, type SysctlContext } from './context';
-import { entryOf, inCoveredNamespace, sysctlFacts, type SysctlFacts } from './facts';
+import { entryOf, inCoveredNamespace, KB_KEY_COMPONENTS, keyHash, sysctlFacts, type SysctlFacts } from './facts';
 import { globMatches } from './glob';
-import { editDistance, KB_ENTRIES, keyStatus, lookupKey, suggestKeys, validateValue, type KbEntry } from './kb';
+import { editDistance, keyStatus, lookupKey, suggestKeys, validateValue, type KbEntry } from './kb';
 import { BOM_MESSAGE } from './parse';
 import { defaultsSentence, roundBuckets, tableSizing } from './sizing';
 
@@ -61,7 +61,7 @@ export const TIME_WAIT_HINT_SECONDS = 60;
 /** Did-you-mean is computed for at most this many unknown keys per file (each costs ~50 µs). */
 export const MAX_SUGGESTION_LOOKUPS = 200;
 
-const tick = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
+const tick = (s: string): string => '`' + (s.includes('`') ? s.replace(/`/g, "'") : s) + '`';
 
 /** The assignment without surrounding blanks: from the `-` (or key) to the end of the value. */
 export function assignmentSpan(n: SysctlAssignment): Range {
@@ -90,7 +90,7 @@ const PREFIX_NOTE =
 function unknownKey(node: SysctlAssignment, ctx: SysctlContext, budget: { left: number }): Finding | null {
   if (!inCoveredNamespace(node.key)) return null;
   if (node.glob) {
-    for (const e of KB_ENTRIES) if (globMatches(node.components, e.key.split('.'))) return null;
+    for (const k of KB_KEY_COMPONENTS) if (globMatches(node.components, k.components)) return null;
     return finding('SYS001', node.keyRange, `The glob ${tick(node.key)} matches no conntrack key any kernel has, so it sets nothing.`, {
       data: { key: node.key, glob: true, suggestions: [] },
     });
@@ -303,19 +303,40 @@ function identity(node: SysctlAssignment): string {
   return node.key === 'net.nf_conntrack_max' ? CT_MAX : node.key;
 }
 
+const CT_MAX_HASH = keyHash(CT_MAX);
+
 /**
  * Walks the assignments from the end: the first time an identity is seen, that line wins;
- * every earlier line with the same identity is reported. One map lookup per line.
+ * every earlier line with the same identity is reported. The key hashes come from the facts;
+ * an open-addressing table of assignment indexes (twice the size, linear probing) finds
+ * earlier sightings without a Map of strings, and equal hashes are told apart by comparing
+ * the identities.
  */
-export const duplicates: SysctlRule = (doc) => {
-  const seen = new Map<string, SysctlAssignment>();
+export const duplicates: SysctlRule = (doc, settings) => {
+  const facts = sysctlFacts(doc, sysctlContext(settings).kernel);
+  const list = doc.assignments;
+  const n = list.length;
+  let size = 16;
+  while (size < n * 2) size <<= 1;
+  const mask = size - 1;
+  const slots = new Int32Array(size).fill(-1);
+  const ids = new Int32Array(n);
   const found: Array<[SysctlAssignment, SysctlAssignment]> = [];
-  for (let i = doc.assignments.length - 1; i >= 0; i--) {
-    const a = doc.assignments[i];
+  for (let i = n - 1; i >= 0; i--) {
+    const a = list[i];
     const id = identity(a);
-    const winner = seen.get(id);
-    if (winner) found.push([a, winner]);
-    else seen.set(id, a);
+    const h = id === a.key ? facts.hashes[i] : CT_MAX_HASH;
+    ids[i] = h;
+    let p = h & mask;
+    let winner = -1;
+    for (let j = slots[p]; j !== -1; p = (p + 1) & mask, j = slots[p]) {
+      if (ids[j] === h && identity(list[j]) === id) {
+        winner = j;
+        break;
+      }
+    }
+    if (winner >= 0) found.push([a, list[winner]]);
+    else slots[p] = i;
   }
   const out: Finding[] = [];
   for (let i = found.length - 1; i >= 0; i--) {

@@ -10,12 +10,11 @@ import type { Hover, Position } from '../types';
 import type { SysctlAssignment, SysctlDocument, SysctlExclude } from './ast';
 import { sysctlContext } from './context';
 import { didYouMean } from './diagnostics';
-import { effectiveNumber, entryOf, inCoveredNamespace, sysctlFacts } from './facts';
+import { effectiveNumber, entryOf, inCoveredNamespace, KB_KEY_COMPONENTS, sysctlFacts } from './facts';
 import { globMatches } from './glob';
 import {
   defaultFor,
   existsOn,
-  KB_ENTRIES,
   renderKeyDocs,
   typeFor,
   validateValue,
@@ -110,7 +109,7 @@ export const keyDocsSection: HoverSection = ({ node, settings }) => {
 export const unknownKeySection: HoverSection = ({ node, settings }) => {
   if (entryOf(node) || !inCoveredNamespace(node.key)) return null;
   if (node.glob) {
-    const hits = KB_ENTRIES.filter((e) => !e.renamedTo && globMatches(node.components, e.key.split('.')));
+    const hits = KB_KEY_COMPONENTS.filter((k) => !k.entry.renamedTo && globMatches(node.components, k.components)).map((k) => k.entry);
     if (!hits.length) return 'Matches **no** conntrack key any kernel has.';
     const shown = hits.slice(0, 12).map((e) => code(e.key));
     return `Matches ${hits.length} known key${hits.length === 1 ? '' : 's'}: ${shown.join(', ')}${hits.length > shown.length ? ', …' : ''}`;

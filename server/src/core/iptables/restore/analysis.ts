@@ -33,10 +33,25 @@ export interface TableAnalysis {
   graph: TableGraph;
   /** One of the five tables iptables knows. */
   known: boolean;
-  /** Outgoing edges (to user chains) of each chain, in rule order. */
-  out: Map<string, Edge[]>;
-  /** Hooks reaching each chain (a built-in chain is reached by its own hook). */
-  hooks: Map<string, number>;
+  /** Chain name → dense id (every chain of the graph). */
+  ids: Map<string, number>;
+  names: string[];
+  /** Outgoing edges (to user chains) of each chain id, in rule order. */
+  edges: Edge[][];
+  /** Hook bits reaching each chain id (a built-in chain is reached by its own hook). */
+  mask: Uint8Array;
+}
+
+/** Edges out of chain `name` to user chains. */
+export function outEdges(ta: TableAnalysis, name: string): Edge[] {
+  const id = ta.ids.get(name);
+  return id === undefined ? [] : ta.edges[id];
+}
+
+/** Hook bits that reach chain `name` (0: nothing reaches it). */
+export function hookMask(ta: TableAnalysis, name: string): number {
+  const id = ta.ids.get(name);
+  return id === undefined ? 0 : ta.mask[id];
 }
 
 export interface RestoreAnalysis {
@@ -75,33 +90,52 @@ function build(doc: IptablesDocument): RestoreAnalysis {
 function analyseTable(graph: TableGraph): TableAnalysis {
   const block = graph.table;
   const known = isTableName(block.name);
-  const out = new Map<string, Edge[]>();
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const user: boolean[] = [];
   for (const c of graph.chains.values()) {
-    const edges: Edge[] = [];
-    for (const r of c.rules) {
-      const to = r.targetName;
-      if (to !== undefined && isUserChain(graph.chains.get(to))) edges.push({ rule: r, from: c.name, to });
-    }
-    out.set(c.name, edges);
+    ids.set(c.name, names.length);
+    names.push(c.name);
+    user.push(isUserChain(c));
   }
-  const hooks = new Map<string, number>();
+  const edges: Edge[][] = new Array(names.length);
+  const to: Int32Array[] = new Array(names.length);
+  for (const c of graph.chains.values()) {
+    const id = ids.get(c.name)!;
+    const list: Edge[] = [];
+    for (const r of c.rules) {
+      const t = r.targetName;
+      if (t === undefined) continue;
+      const tid = ids.get(t);
+      if (tid !== undefined && user[tid]) list.push({ rule: r, from: c.name, to: t });
+    }
+    edges[id] = list;
+    const ti = new Int32Array(list.length);
+    for (let i = 0; i < list.length; i++) ti[i] = ids.get(list[i].to)!;
+    to[id] = ti;
+  }
+  const mask = new Uint8Array(names.length);
   if (known) {
+    const stack: number[] = [];
     for (const b of BUILTIN_CHAINS[block.name as keyof typeof BUILTIN_CHAINS]) {
       const bit = HOOK_BIT[b];
-      hooks.set(b, (hooks.get(b) ?? 0) | bit);
-      const stack = [b];
+      const start = ids.get(b);
+      if (start === undefined) continue;
+      mask[start] |= bit;
+      stack.push(start);
       while (stack.length) {
         const c = stack.pop()!;
-        for (const e of out.get(c) ?? []) {
-          const m = hooks.get(e.to) ?? 0;
-          if (m & bit) continue;
-          hooks.set(e.to, m | bit);
-          stack.push(e.to);
+        const ts = to[c];
+        for (let i = 0; i < ts.length; i++) {
+          const n = ts[i];
+          if (mask[n] & bit) continue;
+          mask[n] |= bit;
+          stack.push(n);
         }
       }
     }
   }
-  return { block, graph, known, out, hooks };
+  return { block, graph, known, ids, names, edges, mask };
 }
 
 /** The family a line is read with: `-4`/`-6` on the line, else the document's. */
@@ -163,7 +197,7 @@ export function lastJumpOnPath(ta: TableAnalysis, hook: string, chain: string): 
     if (done.has(c)) continue;
     done.add(c);
     if (c === chain) break;
-    for (const e of ta.out.get(c) ?? []) {
+    for (const e of outEdges(ta, c)) {
       const nd = Math.max(d, e.rule.line);
       const old = best.get(e.to);
       if (old === undefined || nd < old) {

@@ -25,6 +25,7 @@ import { finding } from '../../codes';
 import type { Finding, Range, RelatedInfo } from '../../types';
 import { BUILTIN_CHAINS, isTableName, type ChainLine, type CommandLine, type IptablesDocument, type TableBlock } from '../ast';
 import { getTarget, listTargets } from '../modules';
+import { peekCommand } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_TARGETS } from './names';
 import { closest } from './suggest';
@@ -51,6 +52,8 @@ interface DeclState {
   builtinDecl: Map<string, ChainLine>;
   /** Line of the last `:NAME` declaration so far (or the `*table` line). */
   lastDeclLine: number;
+  /** The rules of each chain so far (for -X: a chain must be empty and unreferenced). */
+  rules: Map<string, CommandLine[]>;
 }
 
 function declRange(d: ChainLine | CommandLine): Range {
@@ -77,7 +80,7 @@ export function declarationFindings(doc: IptablesDocument): Finding[] {
 }
 
 function checkTable(doc: IptablesDocument, t: TableBlock, out: Finding[]): void {
-  const st: DeclState = { exists: new Map(), declaredAt: new Map(), renamed: new Set(), builtinDecl: new Map(), lastDeclLine: t.startLine };
+  const st: DeclState = { exists: new Map(), declaredAt: new Map(), renamed: new Set(), builtinDecl: new Map(), lastDeclLine: t.startLine, rules: new Map() };
   for (const b of BUILTIN_CHAINS[t.name as keyof typeof BUILTIN_CHAINS]) st.exists.set(b, true);
   const first = firstDeclarations(t);
   const end = Math.min(t.endLine, doc.lines.length - 1);
@@ -128,6 +131,7 @@ function chainLine(l: ChainLine, st: DeclState, out: Finding[]): void {
   }
   st.exists.set(l.name, false);
   st.declaredAt.set(l.name, l);
+  st.rules.set(l.name, []);
   if (l.policy && l.policy !== '-') {
     const f = finding(
       'IPT010',
@@ -163,14 +167,30 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
       }
       st.exists.set(name, false);
       st.declaredAt.set(name, cmd);
+      st.rules.set(name, []);
       return;
     case 'X':
       if (name === undefined) {
+        const busy = [...st.exists].filter(([n, b]) => !b && deleteProblem(st, n));
+        if (busy.length) {
+          out.push(
+            finding('IPT003', cmd.commandToken.range, `-X cannot delete ${busy.map(([n]) => `\`${n}\``).join(', ')}: a chain must be empty and no rule may jump to it (iptables-nft-restore: "CHAIN_DEL failed (Device or resource busy)")`, {
+              data: { chains: busy.map(([n]) => n) },
+            }),
+          );
+          return;
+        }
         for (const [n, b] of [...st.exists]) if (!b) st.exists.delete(n);
         return;
       }
       if (st.exists.get(name) === false) {
+        const why = deleteProblem(st, name);
+        if (why) {
+          out.push(finding('IPT003', cmd.chain?.range ?? cmd.range, `-X cannot delete \`${name}\`: ${why} (iptables-nft-restore: "CHAIN_DEL failed (Device or resource busy)")`, { data: { chain: name } }));
+          return;
+        }
         st.exists.delete(name);
+        st.rules.delete(name);
         return;
       }
       break; // a missing chain: reported below
@@ -180,6 +200,7 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
         st.exists.delete(name);
         st.renamed.add(name);
         if (to !== undefined) {
+          st.rules.set(to, st.rules.get(name) ?? []);
           st.exists.set(to, false);
           st.renamed.add(to);
           st.declaredAt.set(to, cmd);
@@ -220,6 +241,77 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
     const f = checkTarget(doc, t, cmd, cmd.targetName, cmd.targetKind ?? 'jump', st, first);
     if (f) out.push(f);
   }
+  trackRules(st, cmd);
+}
+
+/** Keeps `st.rules` as restore changes the chains (-A -I -R -D -F). */
+function trackRules(st: DeclState, cmd: CommandLine): void {
+  const name = cmd.chainName;
+  if (cmd.command === 'F') {
+    // `-F` without a chain flushes nothing in iptables-nft-restore 1.8.9 (checked
+    // with iptables-nft-save; the legacy backend flushes every chain), so a later
+    // -X still finds the rules: only `-F CHAIN` empties a chain here.
+    if (name !== undefined && st.rules.has(name)) st.rules.set(name, []);
+    return;
+  }
+  if (name === undefined || !st.exists.has(name)) return;
+  let list = st.rules.get(name);
+  if (!list) st.rules.set(name, (list = []));
+  if (cmd.command === 'A') {
+    list.push(cmd);
+    return;
+  }
+  const num = (): number | undefined => {
+    const n = Number(cmd.arg?.value);
+    return Number.isInteger(n) && n >= 1 ? n : undefined;
+  };
+  switch (cmd.command) {
+    case 'I': {
+      const n = cmd.arg ? num() : 1;
+      if (n !== undefined) list.splice(Math.min(n - 1, list.length), 0, cmd);
+      break;
+    }
+    case 'R': {
+      const n = num();
+      if (n !== undefined && n <= list.length) list[n - 1] = cmd;
+      break;
+    }
+    case 'D': {
+      if (!cmd.hasRule) {
+        const n = num();
+        if (n !== undefined && n <= list.length) list.splice(n - 1, 1);
+      } else {
+        const spec = ruleSpecText(cmd);
+        const i = list.findIndex((r) => ruleSpecText(r) === spec);
+        if (i >= 0) list.splice(i, 1);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** The words after the chain (and rule number), to compare rules for -D. */
+function ruleSpecText(cmd: CommandLine): string {
+  const full = peekCommand(cmd);
+  const toks = full.tokens;
+  let i = toks.indexOf(full.commandToken) + (full.chain ? 2 : 1);
+  if (full.arg && (full.command === 'I' || full.command === 'R')) i++;
+  return toks
+    .slice(i)
+    .map((x) => x.value)
+    .join(' ');
+}
+
+/** Why -X cannot delete user chain `name` now, or undefined. */
+function deleteProblem(st: DeclState, name: string): string | undefined {
+  const own = st.rules.get(name) ?? [];
+  if (own.length) return `it still holds ${own.length} rule${own.length === 1 ? '' : 's'} (flush it with -F first)`;
+  for (const [chain, rules] of st.rules) {
+    for (const r of rules) if (r.targetName === name) return `the rule on line ${r.line + 1} (chain ${chain}) still jumps to it`;
+  }
+  return undefined;
 }
 
 function declareData(chain: string, st: DeclState, later: ChainLine | undefined, line: number): Record<string, unknown> {

@@ -10,7 +10,7 @@
 import { finding } from '../../codes';
 import type { Finding } from '../../types';
 import type { IptablesDocument } from '../ast';
-import { restoreAnalysis, type Edge, type TableAnalysis } from './analysis';
+import { restoreAnalysis, type TableAnalysis } from './analysis';
 
 /** NFT_JUMP_STACK_SIZE: nf_tables validation refuses chain level 16 and deeper. */
 export const MAX_JUMP_DEPTH = 16;
@@ -22,20 +22,29 @@ export function loopFindings(doc: IptablesDocument): Finding[] {
 }
 
 function checkTable(ta: TableAnalysis, out: Finding[]): void {
-  // chains some hook reaches: the built-in ones and every user chain with a mask
-  const nodes: string[] = [];
-  for (const [name, mask] of ta.hooks) if (mask) nodes.push(name);
-  const reach = new Set(nodes);
-  const comp = scc(nodes, (n) => (ta.out.get(n) ?? []).filter((e) => reach.has(e.to)));
-  const size = new Map<number, number>();
-  for (const c of comp.values()) size.set(c, (size.get(c) ?? 0) + 1);
+  const n = ta.names.length;
+  const reached = ta.mask;
+  // edge targets by id (every edge out of a reached chain leads to a reached chain)
+  const targets: Int32Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const es = ta.edges[i];
+    const t = new Int32Array(es.length);
+    for (let k = 0; k < es.length; k++) t[k] = ta.ids.get(es[k].to)!;
+    targets[i] = t;
+  }
+  const comp = scc(n, reached, targets);
+  const size = new Int32Array(n);
+  for (let i = 0; i < n; i++) if (comp[i] >= 0) size[comp[i]]++;
 
-  const inLoop = new Set<number>();
-  for (const n of nodes) {
-    for (const e of ta.out.get(n) ?? []) {
-      const same = comp.get(e.from) === comp.get(e.to) && (e.from === e.to || (size.get(comp.get(e.to)!) ?? 0) > 1);
-      if (!same) continue;
-      inLoop.add(comp.get(e.to)!);
+  const inLoop = new Uint8Array(n); // by component id
+  for (let i = 0; i < n; i++) {
+    if (!reached[i]) continue;
+    const es = ta.edges[i];
+    for (let k = 0; k < es.length; k++) {
+      const j = targets[i][k];
+      if (comp[i] !== comp[j] || (i !== j && size[comp[j]] < 2)) continue;
+      const e = es[k];
+      inLoop[comp[j]] = 1;
       const cycle = e.from === e.to ? `\`${e.from}\` → \`${e.to}\`` : `\`${e.from}\` → \`${e.to}\` → … → \`${e.from}\``;
       out.push(
         finding('IPT007', e.rule.rule?.target?.nameRange ?? e.rule.range, `this ${e.rule.targetKind === 'goto' ? 'goto' : 'jump'} closes a loop (${cycle}); the kernel refuses loops between chains a packet can reach (iptables-nft-restore: "Too many links")`, {
@@ -46,77 +55,82 @@ function checkTable(ta: TableAnalysis, out: Finding[]): void {
   }
 
   // depth: longest jump path from a hook, over the loop-free part (Kahn's order)
-  const indeg = new Map<string, number>();
-  const edges = (n: string): Edge[] => (ta.out.get(n) ?? []).filter((e) => reach.has(e.to) && comp.get(e.from) !== comp.get(e.to));
-  for (const n of nodes) for (const e of edges(n)) indeg.set(e.to, (indeg.get(e.to) ?? 0) + 1);
-  const depth = new Map<string, number>();
-  const queue: string[] = [];
-  for (const n of nodes) {
-    if (!indeg.get(n)) {
-      queue.push(n);
-      depth.set(n, 0);
-    }
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!reached[i]) continue;
+    for (const j of targets[i]) if (comp[j] !== comp[i]) indeg[j]++;
   }
+  const depth = new Int32Array(n);
+  const queue: number[] = [];
+  for (let i = 0; i < n; i++) if (reached[i] && !indeg[i]) queue.push(i);
   for (let qi = 0; qi < queue.length; qi++) {
-    const n = queue[qi];
-    const d = depth.get(n) ?? 0;
-    if (inLoop.has(comp.get(n)!)) continue; // reported as a loop; depth is unbounded there
-    for (const e of edges(n)) {
+    const i = queue[qi];
+    if (inLoop[comp[i]]) continue; // reported as a loop; depth is unbounded there
+    const d = depth[i];
+    const es = ta.edges[i];
+    for (let k = 0; k < es.length; k++) {
+      const j = targets[i][k];
+      if (comp[j] === comp[i]) continue;
       if (d + 1 >= MAX_JUMP_DEPTH) {
+        const e = es[k];
         out.push(
           finding('IPT007', e.rule.rule?.target?.nameRange ?? e.rule.range, `this ${e.rule.targetKind === 'goto' ? 'goto' : 'jump'} nests chains ${d + 1} levels deep; nf_tables allows at most ${MAX_JUMP_DEPTH - 1} (iptables-nft-restore: "Too many links")`, {
             data: { from: e.from, to: e.to, depth: d + 1 },
           }),
         );
       }
-      if (d + 1 > (depth.get(e.to) ?? -1)) depth.set(e.to, d + 1);
-      const left = (indeg.get(e.to) ?? 0) - 1;
-      indeg.set(e.to, left);
-      if (left === 0) queue.push(e.to);
+      if (d + 1 > depth[j]) depth[j] = d + 1;
+      if (--indeg[j] === 0) queue.push(j);
     }
   }
 }
 
-/** Strongly connected components (iterative Tarjan): node → component id. */
-function scc(nodes: string[], next: (n: string) => Edge[]): Map<string, number> {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const comp = new Map<string, number>();
-  const stack: string[] = [];
-  const on = new Set<string>();
+/** Strongly connected components of the reached chains (iterative Tarjan): id → component id (-1: not reached). */
+function scc(n: number, reached: Uint8Array, targets: Int32Array[]): Int32Array {
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const comp = new Int32Array(n).fill(-1);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const work: number[] = []; // node ids
+  const next: number[] = []; // next child index per frame
   let counter = 0;
   let id = 0;
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const work: { n: string; kids: Edge[]; i: number }[] = [];
-    const enter = (n: string) => {
-      index.set(n, counter);
-      low.set(n, counter++);
-      stack.push(n);
-      on.add(n);
-      work.push({ n, kids: next(n), i: 0 });
-    };
-    enter(root);
+  for (let root = 0; root < n; root++) {
+    if (!reached[root] || index[root] >= 0) continue;
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    work.push(root);
+    next.push(0);
     while (work.length) {
-      const f = work[work.length - 1];
-      if (f.i < f.kids.length) {
-        const w = f.kids[f.i++].to;
-        if (!index.has(w)) enter(w);
-        else if (on.has(w)) low.set(f.n, Math.min(low.get(f.n)!, index.get(w)!));
+      const top = work.length - 1;
+      const v = work[top];
+      const kids = targets[v];
+      if (next[top] < kids.length) {
+        const w = kids[next[top]++];
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          work.push(w);
+          next.push(0);
+        } else if (onStack[w] && index[w] < low[v]) low[v] = index[w];
         continue;
       }
       work.pop();
+      next.pop();
       if (work.length) {
-        const u = work[work.length - 1].n;
-        low.set(u, Math.min(low.get(u)!, low.get(f.n)!));
+        const u = work[work.length - 1];
+        if (low[v] < low[u]) low[u] = low[v];
       }
-      if (low.get(f.n) === index.get(f.n)) {
-        let w: string;
+      if (low[v] === index[v]) {
+        let w: number;
         do {
           w = stack.pop()!;
-          on.delete(w);
-          comp.set(w, id);
-        } while (w !== f.n);
+          onStack[w] = 0;
+          comp[w] = id;
+        } while (w !== v);
         id++;
       }
     }

@@ -26,11 +26,12 @@
 
 import { finding } from '../../codes';
 import type { Finding, Range } from '../../types';
-import type { CommandLine, IptablesDocument, MatchNode, OptionNode, RuleSpec } from '../ast';
+import type { CommandLine, IptablesDocument, MatchNode, OptionNode, RuleSpec, TargetNode } from '../ast';
 import {
   getModule,
   getTarget,
   implicitModule,
+  listModules,
   modulePlacement,
   validateAddressList,
   validateInterface,
@@ -41,7 +42,7 @@ import {
   type Placement,
   type RuleFamily,
 } from '../modules';
-import { peekCommand } from '../parse';
+import { Match, Opt, peekCommand, Target } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_MATCHES, ADDON_TARGETS, MATCH_ALIASES } from './names';
 import { closest } from './suggest';
@@ -114,37 +115,61 @@ interface Loaded {
   /** Column where it was loaded (`-m`/`-j`, or the option that loaded the protocol match). */
   at: number;
   node?: MatchNode;
-  nameRange: Range;
-  /** Resolved options given to it: spec → count. */
-  used: Map<OptionSpec, number>;
+  /** The `-m`/`-j` value (or the `-p` value for the protocol match). */
+  nameNode: { readonly nameRange: Range } | { readonly range: Range };
+  /** Resolved options given to it, in order (built when the first one arrives). */
+  used?: OptionSpec[];
   isTarget: boolean;
 }
 
+function nameRangeOf(l: Loaded): Range {
+  const n = l.nameNode;
+  return 'nameRange' in n ? n.nameRange : n.range;
+}
+
 type Resolution = { kind: 'ext'; ext: Loaded; option: OptionSpec } | { kind: 'core' } | { kind: 'ambiguous'; names: string[] } | { kind: 'none' };
+const CORE: Resolution = { kind: 'core' };
+const NONE: Resolution = { kind: 'none' };
+const CORE_EXACT = new Set(CORE_LONG.map(([n]) => n));
+
+/** Exact option lookup per extension spec (name or alias → option), built once. */
+const EXACT = new WeakMap<ExtensionSpec, Map<string, OptionSpec>>();
+function exactOf(spec: ExtensionSpec): Map<string, OptionSpec> {
+  let m = EXACT.get(spec);
+  if (!m) {
+    m = new Map();
+    for (const o of spec.options) {
+      if (!m.has(o.name)) m.set(o.name, o);
+      for (const a of o.aliases ?? []) if (!m.has(a)) m.set(a, o);
+    }
+    EXACT.set(spec, m);
+  }
+  return m;
+}
 
 function resolve(name: string, loaded: Loaded[]): Resolution {
   // exact: core first, then the newest extension
-  for (const [n] of CORE_LONG) if (n === name) return { kind: 'core' };
+  if (CORE_EXACT.has(name)) return CORE;
   for (let i = loaded.length - 1; i >= 0; i--) {
-    const ext = loaded[i];
-    for (const o of ext.spec.options) if (o.name === name || (o.aliases && o.aliases.includes(name))) return { kind: 'ext', ext, option: o };
+    const o = exactOf(loaded[i].spec).get(name);
+    if (o) return { kind: 'ext', ext: loaded[i], option: o };
   }
-  if (name.length < 3) return { kind: 'none' };
+  if (name.length < 3) return NONE;
   // unambiguous prefix among everything loaded
   const keys = new Set<string>();
   const names: string[] = [];
-  let hit: Resolution = { kind: 'none' };
+  let hit: Resolution = NONE;
   for (const [n, l] of CORE_LONG) {
     if (n.startsWith(name) && !keys.has('core:' + l)) {
       keys.add('core:' + l);
       names.push(n);
-      hit = { kind: 'core' };
+      hit = CORE;
     }
   }
   for (let i = loaded.length - 1; i >= 0; i--) {
     const ext = loaded[i];
     for (const o of ext.spec.options) {
-      const n = [o.name, ...(o.aliases ?? [])].find((x) => x.startsWith(name));
+      const n = o.name.startsWith(name) ? o.name : o.aliases?.find((x) => x.startsWith(name));
       if (n === undefined) continue;
       const key = `${i}:${o.name}`;
       if (keys.has(key)) continue;
@@ -157,9 +182,20 @@ function resolve(name: string, loaded: Loaded[]): Resolution {
   return hit;
 }
 
-function col(r: Range): number {
-  return r.start.character;
+// Columns without building Range objects (the parser's lean nodes know them).
+function optCol(o: OptionNode): number {
+  return o instanceof Opt ? o.nameStart : o.nameRange.start.character;
 }
+function matchCol(m: MatchNode): number {
+  return m instanceof Match ? m.start0 : m.range.start.character;
+}
+function targetCol(t: TargetNode): number {
+  return t instanceof Target ? t.start0 : t.range.start.character;
+}
+
+/** Modules whose use the kernel restricts (the match itself or one of its options). */
+const PLACED = new WeakSet<ExtensionSpec>();
+for (const m of listModules()) if (m.placement || m.options.some((o) => o.placement)) PLACED.add(m);
 
 /** The extensions a rule loads with `-m` and `-j`, in order (the protocol match comes later, on demand). */
 function loadExtensions(rule: RuleSpec, family: RuleFamily): { explicit: Loaded[]; target?: Loaded; addon: boolean; unknown?: MatchNode } {
@@ -169,7 +205,7 @@ function loadExtensions(rule: RuleSpec, family: RuleFamily): { explicit: Loaded[
     if (m.implicit) continue;
     const name = MATCH_ALIASES[m.name] && family !== 'ipv4' ? MATCH_ALIASES[m.name] : m.name;
     const spec = getModule(name, family);
-    if (spec) explicit.push({ spec, at: col(m.range), node: m, nameRange: m.nameRange, used: new Map(), isTarget: false });
+    if (spec) explicit.push({ spec, at: matchCol(m), node: m, nameNode: m, isTarget: false });
     else if (ADDON_MATCHES.has(m.name)) addon = true;
     else return { explicit, addon, unknown: m };
   }
@@ -177,54 +213,65 @@ function loadExtensions(rule: RuleSpec, family: RuleFamily): { explicit: Loaded[
   const tnode = rule.target;
   if (tnode) {
     const t = tnode.kind === 'jump' ? getTarget(tnode.name, family) : undefined;
-    if (t) target = { spec: t, at: col(tnode.range), nameRange: tnode.nameRange, used: new Map(), isTarget: true };
+    if (t) target = { spec: t, at: targetCol(tnode), nameNode: tnode, isTarget: true };
     else if (tnode.kind === 'jump' && ADDON_TARGETS.has(tnode.name)) addon = true;
-    else target = { spec: STANDARD, at: col(tnode.range), nameRange: tnode.nameRange, used: new Map(), isTarget: true }; // a chain: the standard target, no options
+    else target = { spec: STANDARD, at: targetCol(tnode), nameNode: tnode, isTarget: true }; // a chain: the standard target, no options
   }
   return target ? { explicit, target, addon } : { explicit, addon };
 }
 
-interface OptionStep {
-  o: OptionNode;
-  r: Resolution;
-  /** Extensions loaded when iptables reads the option (newest last). */
-  loaded: Loaded[];
-}
-
 /**
- * The rule's extension options in the order iptables reads them, each resolved
- * the way its getopt table resolves it (see resolve()); the `-p` protocol's
- * match is loaded at the first option nothing else takes. `loaded` (on the
- * returned iterable) is the final list.
+ * Calls `visit` for each extension option of the rule in the order iptables
+ * reads them, resolved the way its getopt table resolves it (see resolve());
+ * the `-p` protocol's match is loaded at the first option nothing else takes.
+ * `visit` returns false to stop. Returns the extensions loaded at the end.
  */
-function walkOptions(rule: RuleSpec, family: RuleFamily, explicit: Loaded[], target: Loaded | undefined): Iterable<OptionStep> & { loaded: Loaded[] } {
-  const opts: OptionNode[] = [];
-  for (const m of rule.matches) for (const o of m.options) opts.push(o);
-  if (rule.target) for (const o of rule.target.options) opts.push(o);
-  for (const o of rule.stray) opts.push(o);
-  opts.sort((a, b) => col(a.nameRange) - col(b.nameRange));
+function walkOptions(
+  rule: RuleSpec,
+  family: RuleFamily,
+  explicit: Loaded[],
+  target: Loaded | undefined,
+  visit: (o: OptionNode, r: Resolution, loaded: Loaded[]) => boolean,
+): Loaded[] {
+  const loaded: Loaded[] = [];
+  let opts: OptionNode[] | undefined;
+  let sorted = true;
+  let last = -1;
+  const add = (o: OptionNode) => {
+    const c = optCol(o);
+    if (c < last) sorted = false;
+    last = c;
+    (opts ??= []).push(o);
+  };
+  for (const m of rule.matches) for (const o of m.options) add(o);
+  if (rule.target) for (const o of rule.target.options) add(o);
+  for (const o of rule.stray) add(o);
+  if (!opts) return loaded;
+  if (!sorted) opts.sort((a, b) => optCol(a) - optCol(b));
   const proto = rule.protocol;
   const protoSpec = proto && !proto.negated ? implicitModule(proto.value, family) : undefined;
-  const protoAt = proto ? col(proto.range) : Infinity;
-  const loaded: Loaded[] = [];
-  function* gen(): Generator<OptionStep> {
-    let ei = 0;
-    let protoLoaded = false;
-    for (const o of opts) {
-      const at = col(o.nameRange);
-      while (ei < explicit.length && explicit[ei].at < at) loaded.push(explicit[ei++]);
-      if (target && target.at < at && !loaded.includes(target)) loaded.push(target);
-      let r = resolve(o.name, loaded);
-      if ((r.kind === 'none' || r.kind === 'ambiguous') && !protoLoaded && protoSpec && protoAt < at) {
-        protoLoaded = true;
-        const implicitNode = rule.matches.find((m) => m.implicit);
-        loaded.push({ spec: protoSpec, at, nameRange: implicitNode?.nameRange ?? proto!.range, used: new Map(), isTarget: false, ...(implicitNode ? { node: implicitNode } : {}) });
-        r = resolve(o.name, loaded);
-      }
-      yield { o, r, loaded };
+  const protoAt = protoSpec ? proto!.range.start.character : Infinity;
+  let ei = 0;
+  let protoLoaded = false;
+  let targetLoaded = false;
+  for (const o of opts) {
+    const at = optCol(o);
+    while (ei < explicit.length && explicit[ei].at < at) loaded.push(explicit[ei++]);
+    if (target && !targetLoaded && target.at < at) {
+      loaded.push(target);
+      targetLoaded = true;
     }
+    let r = resolve(o.name, loaded);
+    if ((r.kind === 'none' || r.kind === 'ambiguous') && !protoLoaded && protoSpec && protoAt < at) {
+      protoLoaded = true;
+      let implicitNode: MatchNode | undefined;
+      for (const m of rule.matches) if (m.implicit) implicitNode = m;
+      loaded.push({ spec: protoSpec, at, nameNode: implicitNode ?? proto!, isTarget: false, ...(implicitNode ? { node: implicitNode } : {}) });
+      r = resolve(o.name, loaded);
+    }
+    if (!visit(o, r, loaded)) break;
   }
-  return Object.assign(gen(), { loaded });
+  return loaded;
 }
 
 /** What each extension option of a rule belongs to (for hover and completion). */
@@ -238,7 +285,10 @@ export interface OptionOwner {
 export function optionOwners(rule: RuleSpec, family: RuleFamily): OptionOwner[] {
   const ld = loadExtensions(rule, family);
   const out: OptionOwner[] = [];
-  for (const { o, r } of walkOptions(rule, family, ld.explicit, ld.target)) if (r.kind === 'ext') out.push({ node: o, spec: r.ext.spec, option: r.option });
+  walkOptions(rule, family, ld.explicit, ld.target, (o, r) => {
+    if (r.kind === 'ext') out.push({ node: o, spec: r.ext.spec, option: r.option });
+    return true;
+  });
   return out;
 }
 
@@ -247,95 +297,58 @@ export function matchSpec(name: string, family: RuleFamily): ExtensionSpec | und
   return getModule(MATCH_ALIASES[name] && family !== 'ipv4' ? MATCH_ALIASES[name] : name, family);
 }
 
+function err(out: Finding[], range: Range, message: string, data?: Record<string, unknown>): void {
+  out.push(finding('IPT006', range, message, data ? { data } : undefined));
+}
+
 function checkRule(cmd: CommandLine, rule: RuleSpec, family: RuleFamily, out: Finding[], needs: MatchNeed[]): void {
   const before = out.length;
-  const err = (range: Range, message: string, data?: Record<string, unknown>) => out.push(finding('IPT006', range, message, data ? { data } : undefined));
-  genericValues(rule, family, err);
-  if (out.length > before) return;
-  // iptables checks the interface direction against the built-in chain's name
-  const chain = cmd.chainName;
-  const banned = chain === 'PREROUTING' || chain === 'INPUT' ? 'o' : chain === 'POSTROUTING' || chain === 'OUTPUT' ? 'i' : undefined;
-  if (banned) {
-    const g = rule.generic.find((x) => GENERIC[x.name] === banned);
-    if (g) {
-      const why = banned === 'o' ? 'packets there have no output interface yet' : 'packets there have no input interface';
-      out.push(finding('IPT005', g.nameRange, `\`${g.name}\` cannot be used in ${chain}: ${why} (iptables: "Can't use -${banned} with ${chain}")`, { data: { chain } }));
-      return;
+  if (rule.generic.length) {
+    genericValues(rule, family, out);
+    if (out.length > before) return;
+    // iptables checks the interface direction against the built-in chain's name
+    const chain = cmd.chainName;
+    const banned = chain === 'PREROUTING' || chain === 'INPUT' ? 'o' : chain === 'POSTROUTING' || chain === 'OUTPUT' ? 'i' : undefined;
+    if (banned) {
+      const g = rule.generic.find((x) => GENERIC[x.name] === banned);
+      if (g) {
+        const why = banned === 'o' ? 'packets there have no output interface yet' : 'packets there have no input interface';
+        out.push(finding('IPT005', g.nameRange, `\`${g.name}\` cannot be used in ${chain}: ${why} (iptables: "Can't use -${banned} with ${chain}")`, { data: { chain } }));
+        return;
+      }
     }
   }
 
   // ---- what gets loaded, in order
   const ld = loadExtensions(rule, family);
   if (ld.unknown) {
-    err(ld.unknown.nameRange, unknownModuleMessage(ld.unknown.name, family), { module: ld.unknown.name });
+    err(out, ld.unknown.nameRange, unknownModuleMessage(ld.unknown.name, family), { module: ld.unknown.name });
     return; // iptables stops at the first failure of the line
   }
   const { explicit, target, addon } = ld;
-  for (const ext of explicit) {
-    const p = modulePlacement(ext.spec.name, ext.node!.options.map((o) => o.name));
-    if (p && !p.legacyOnly) needs.push({ cmd, name: ext.spec.name, placement: p, range: ext.nameRange });
-  }
-
-  // ---- protocol requirements of the explicit matches
   const proto = rule.protocol;
   for (const ext of explicit) {
+    if (PLACED.has(ext.spec)) {
+      const p = modulePlacement(ext.spec.name, ext.node!.options.map((o) => o.name));
+      if (p && !p.legacyOnly) needs.push({ cmd, name: ext.spec.name, placement: p, range: nameRangeOf(ext) });
+    }
+    // protocol requirements of the explicit matches
     const need = ext.spec.protocols;
     if (!need || !need.length) continue;
     const ok = proto && need.some((p) => protoNumber(p) === protoNumber(proto.value));
     if (ext.spec.name === 'multiport') {
-      if (!proto || protoNumber(proto.value) === 0) err(ext.nameRange, 'multiport needs `-p tcp`, `-p udp`, `-p udplite`, `-p sctp` or `-p dccp` in the rule (iptables: "multiport needs `-p tcp\' …")');
-      else if (!ok || proto.negated) err(ext.nameRange, `multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP; this rule has ${proto.negated ? '`! -p ' + proto.value + '`' : '`-p ' + proto.value + '`'}`);
+      if (!proto || protoNumber(proto.value) === 0) err(out, nameRangeOf(ext), 'multiport needs `-p tcp`, `-p udp`, `-p udplite`, `-p sctp` or `-p dccp` in the rule (iptables: "multiport needs `-p tcp\' …")');
+      else if (!ok || proto.negated) err(out, nameRangeOf(ext), `multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP; this rule has ${proto.negated ? '`! -p ' + proto.value + '`' : '`-p ' + proto.value + '`'}`);
     } else if (!proto || (!ok && !proto.negated)) {
-      err(ext.nameRange, `\`-m ${ext.spec.name}\` needs \`-p ${need[0]}\` in the rule; iptables refuses it otherwise (e.g. "TCP match requires '-p tcp'")`);
+      err(out, nameRangeOf(ext), `\`-m ${ext.spec.name}\` needs \`-p ${need[0]}\` in the rule; iptables refuses it otherwise (e.g. "TCP match requires '-p tcp'")`);
     }
     if (out.length > before) return;
   }
 
   // ---- options, in the order iptables reads them
   if (addon) return; // options of an unknown extension: cannot tell
-  const walk = walkOptions(rule, family, explicit, target);
-  for (const { o, r, loaded } of walk) {
-    if (r.kind === 'core') continue;
-    if (r.kind !== 'ext') {
-      const names = loaded.filter((l) => l.spec !== STANDARD).map((l) => (l.isTarget ? `-j ${l.spec.name}` : `-m ${l.spec.name}`));
-      let message = r.kind === 'ambiguous'
-        ? `\`${o.name}\` is ambiguous here (${r.names.map((n) => `\`${n}\``).join(', ')}); iptables rejects it ("unknown option \\"${o.name}\\"")`
-        : `unknown option \`${o.name}\`${names.length ? `: none of ${names.join(', ')} has it` : ': no match or target before it has it'} (iptables: "unknown option \\"${o.name}\\"")`;
-      if (r.kind === 'none') {
-        const all = loaded.flatMap((l) => l.spec.options.flatMap((x) => [x.name, ...(x.aliases ?? [])]));
-        const guess = closest(o.name, all);
-        if (guess) message += `. Did you mean \`${guess}\`?`;
-      }
-      err(o.nameRange, message, { option: o.name });
-      return;
-    }
-    const { ext, option } = r;
-    // `!` placement and support
-    if (o.negated && o.negationRange) {
-      const old = col(o.negationRange) > col(o.nameRange);
-      if (old && option.arity !== 0) {
-        err(o.negationRange, `\`${o.name} ! …\` (negation after the option) is rejected by iptables 1.8.9: it reads \`!\` as the value. Write \`! ${o.name} …\``, { option: o.name });
-        return;
-      }
-      if (!option.negatable) {
-        err(o.negationRange, `\`${option.name}\` cannot be inverted with \`!\` (iptables: "${ext.spec.name}: option \\"${option.name}\\" cannot be inverted")`, { option: o.name });
-        return;
-      }
-    }
-    const n = (ext.used.get(option) ?? 0) + 1;
-    ext.used.set(option, n);
-    if (n > 1 && !option.repeatable) {
-      err(o.nameRange, `\`${option.name}\` given twice for ${ext.isTarget ? '-j' : '-m'} ${ext.spec.name}; iptables allows it once ("option \\"${option.name}\\" can only be used once")`, { option: o.name });
-      return;
-    }
-    const problem = validateOptionValue(option, o.values.map((v) => v.value), family);
-    if (problem) {
-      const range = problem.index >= 0 && o.values[problem.index] ? o.values[problem.index].range : o.nameRange;
-      err(range, `${problem.message} (${ext.isTarget ? '-j' : '-m'} ${ext.spec.name} ${option.name})`, { option: o.name });
-      return;
-    }
-  }
-  const loaded = walk.loaded;
+  const loaded = walkOptions(rule, family, explicit, target, (o, r, now) => checkOption(o, r, now, family, out));
+  if (out.length > before) return;
   if (target && !loaded.includes(target)) loaded.push(target);
   for (const ext of explicit) if (!loaded.includes(ext)) loaded.push(ext);
 
@@ -343,28 +356,75 @@ function checkRule(cmd: CommandLine, rule: RuleSpec, family: RuleFamily, out: Fi
   for (const ext of loaded) {
     if (ext.spec === STANDARD) continue;
     for (const o of ext.spec.options) {
-      if (o.required && !ext.used.has(o)) {
-        err(ext.nameRange, `${ext.isTarget ? '-j' : '-m'} ${ext.spec.name} needs \`${o.name}\` (iptables: "${ext.spec.name}: option \\"${o.name}\\" must be specified")`, { missing: o.name });
+      if (o.required && !ext.used?.includes(o)) {
+        err(out, nameRangeOf(ext), `${ext.isTarget ? '-j' : '-m'} ${ext.spec.name} needs \`${o.name}\` (iptables: "${ext.spec.name}: option \\"${o.name}\\" must be specified")`, { missing: o.name });
         return;
       }
     }
-    if (!ext.isTarget && ext.spec.name === 'conntrack' && ext.used.size === 0) {
-      err(ext.nameRange, '-m conntrack needs at least one option, e.g. `--ctstate` (iptables: "conntrack: At least one option is required")');
+    if (!ext.isTarget && ext.spec.name === 'conntrack' && !ext.used) {
+      err(out, nameRangeOf(ext), '-m conntrack needs at least one option, e.g. `--ctstate` (iptables: "conntrack: At least one option is required")');
       return;
     }
   }
 
   // ---- what the target needs from the rule
-  if (target && target.spec !== STANDARD) targetContext(target, rule, err);
+  if (target && target.spec !== STANDARD) targetContext(target, rule, out);
 }
 
-function targetContext(target: Loaded, rule: RuleSpec, err: (r: Range, m: string) => void): void {
+/** Checks one resolved option; false (stop) after the first problem, as iptables stops. */
+function checkOption(o: OptionNode, r: Resolution, loaded: Loaded[], family: RuleFamily, out: Finding[]): boolean {
+  if (r.kind === 'core') return true;
+  if (r.kind !== 'ext') {
+    const names = loaded.filter((l) => l.spec !== STANDARD).map((l) => (l.isTarget ? `-j ${l.spec.name}` : `-m ${l.spec.name}`));
+    let message =
+      r.kind === 'ambiguous'
+        ? `\`${o.name}\` is ambiguous here (${r.names.map((n) => `\`${n}\``).join(', ')}); iptables rejects it ("unknown option \\"${o.name}\\"")`
+        : `unknown option \`${o.name}\`${names.length ? `: none of ${names.join(', ')} has it` : ': no match or target before it has it'} (iptables: "unknown option \\"${o.name}\\"")`;
+    if (r.kind === 'none') {
+      const all = loaded.flatMap((l) => l.spec.options.flatMap((x) => [x.name, ...(x.aliases ?? [])]));
+      const guess = closest(o.name, all);
+      if (guess) message += `. Did you mean \`${guess}\`?`;
+    }
+    err(out, o.nameRange, message, { option: o.name });
+    return false;
+  }
+  const { ext, option } = r;
+  // `!` placement and support
+  if (o.negated) {
+    const neg = o.negationRange!;
+    const old = neg.start.character > optCol(o);
+    if (old && option.arity !== 0) {
+      err(out, neg, `\`${o.name} ! …\` (negation after the option) is rejected by iptables 1.8.9: it reads \`!\` as the value. Write \`! ${o.name} …\``, { option: o.name });
+      return false;
+    }
+    if (!option.negatable) {
+      err(out, neg, `\`${option.name}\` cannot be inverted with \`!\` (iptables: "${ext.spec.name}: option \\"${option.name}\\" cannot be inverted")`, { option: o.name });
+      return false;
+    }
+  }
+  const used = (ext.used ??= []);
+  if (!option.repeatable && used.includes(option)) {
+    err(out, o.nameRange, `\`${option.name}\` given twice for ${ext.isTarget ? '-j' : '-m'} ${ext.spec.name}; iptables allows it once ("option \\"${option.name}\\" can only be used once")`, { option: o.name });
+    return false;
+  }
+  used.push(option);
+  const vals = o.values;
+  const problem = validateOptionValue(option, vals.length === 1 ? [vals[0].value] : vals.map((v) => v.value), family);
+  if (problem) {
+    const range = problem.index >= 0 && vals[problem.index] ? vals[problem.index].range : o.nameRange;
+    err(out, range, `${problem.message} (${ext.isTarget ? '-j' : '-m'} ${ext.spec.name} ${option.name})`, { option: o.name });
+    return false;
+  }
+  return true;
+}
+
+function targetContext(target: Loaded, rule: RuleSpec, out: Finding[]): void {
   const spec = target.spec;
   const proto = rule.protocol;
   const positive = proto && !proto.negated ? protoNumber(proto.value) : undefined;
   if (spec.protocols && spec.protocols.length) {
     if (!spec.protocols.some((p) => protoNumber(p) === positive)) {
-      err(target.nameRange, `-j ${spec.name} works on ${spec.protocols.join('/').toUpperCase()} packets only: the rule needs \`-p ${spec.protocols[0]}\`${proto?.negated ? ' (not negated)' : ''}; the kernel refuses it otherwise`);
+      err(out, nameRangeOf(target), `-j ${spec.name} works on ${spec.protocols.join('/').toUpperCase()} packets only: the rule needs \`-p ${spec.protocols[0]}\`${proto?.negated ? ' (not negated)' : ''}; the kernel refuses it otherwise`);
       return;
     }
   }
@@ -379,7 +439,7 @@ function targetContext(target: Loaded, rule: RuleSpec, err: (r: Range, m: string
     const w = byName('--reject-with');
     const v = w?.values[0]?.value.toLowerCase();
     if (v && (v === 'tcp-reset' || v === 'tcp-rst') && positive !== 6) {
-      err(w!.values[0].range, '`--reject-with tcp-reset` needs `-p tcp` in the rule: the kernel refuses a TCP reset for other packets');
+      err(out, w!.values[0].range, '`--reject-with tcp-reset` needs `-p tcp` in the rule: the kernel refuses a TCP reset for other packets');
       return;
     }
   }
@@ -388,7 +448,7 @@ function targetContext(target: Loaded, rule: RuleSpec, err: (r: Range, m: string
     const portOpt = spec.name === 'DNAT' ? byName('--to-destination') : spec.name === 'SNAT' ? byName('--to-source') : byName('--to-ports');
     const v = portOpt?.values[0]?.value;
     if (v !== undefined && (spec.name === 'MASQUERADE' || spec.name === 'REDIRECT' || natRangeHasPort(v))) {
-      err(portOpt!.values[0].range, `a port in -j ${spec.name} needs a protocol with ports: add \`-p tcp\` (or udp, sctp, dccp) to the rule (iptables: "Need TCP, UDP, SCTP or DCCP with port specification")`);
+      err(out, portOpt!.values[0].range, `a port in -j ${spec.name} needs a protocol with ports: add \`-p tcp\` (or udp, sctp, dccp) to the rule (iptables: "Need TCP, UDP, SCTP or DCCP with port specification")`);
     }
   }
 }
@@ -420,7 +480,7 @@ const GENERIC: Readonly<Record<string, string>> = {
   '-i': 'i', '--in-interface': 'i', '-o': 'o', '--out-interface': 'o',
 };
 
-function genericValues(rule: RuleSpec, family: RuleFamily, err: (r: Range, m: string) => void): void {
+function genericValues(rule: RuleSpec, family: RuleFamily, out: Finding[]): void {
   for (const g of rule.generic) {
     const l = GENERIC[g.name];
     const v = g.values[0];
@@ -429,6 +489,6 @@ function genericValues(rule: RuleSpec, family: RuleFamily, err: (r: Range, m: st
     if (l === 'p') problem = validateProtocol(v.value);
     else if (l === 's' || l === 'd') problem = validateAddressList(v.value, family);
     else problem = validateInterface(v.value);
-    if (problem) err(v.range, `${problem} (${g.name})`);
+    if (problem) err(out, v.range, `${problem} (${g.name})`);
   }
 }

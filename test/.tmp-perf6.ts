@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { parseIptables } from '../server/src/core/iptables/parse';
+import { restoreAnalysis } from '../server/src/core/iptables/restore/analysis';
+import { loopFindings } from '../server/src/core/iptables/restore/loops';
+import { chainGraph } from '../server/src/core/iptables/chains';
+const text = readFileSync('/tmp/ipt/kube10k.rules', 'utf8');
+const doc = parseIptables(text);
+let a = performance.now(); chainGraph(doc); console.log('graph', (performance.now() - a).toFixed(0));
+a = performance.now(); const ra = restoreAnalysis(doc); console.log('analysis', (performance.now() - a).toFixed(0));
+for (const t of ra.tables) console.log(t.block.name, t.graph.chains.size, [...t.out.values()].reduce((n, e) => n + e.length, 0), t.hooks.size);
+a = performance.now(); loopFindings(doc); console.log('loops', (performance.now() - a).toFixed(0));
+a = performance.now(); loopFindings(doc); console.log('loops again', (performance.now() - a).toFixed(0));

@@ -1,0 +1,236 @@
+// Incremental re-parse (iptables): after random edits, `reparse(prev, newText)` must
+// give exactly what `parse(newText)` gives — every line node with every field its
+// getters build (tokens, rule trees, ranges), the tables, the errors, the family and
+// line endings — and the same diagnostics. Edits are applied one after another,
+// each re-parse starting from the previous re-parse (as the server does), on the
+// shared corpus dumps, a generated kube-proxy dump and hand-made documents.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { IptablesDocument } from '../../server/src/core/iptables/ast';
+import { diagnose } from '../../server/src/core/iptables/diagnostics';
+import { reparseIptables } from '../../server/src/core/iptables/incremental';
+import { parseIptables } from '../../server/src/core/iptables/parse';
+import { iptablesService } from '../../server/src/core/iptables/service';
+import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+
+const corpusRoot = [join(__dirname, '../../../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(join(p, 'iptables')));
+const generator = [join(__dirname, '../../../shared/bench/gen-kube-proxy-dump.mjs'), '/work/shared/bench/gen-kube-proxy-dump.mjs'].find((p) => existsSync(p));
+
+// ------------------------------------------------------------------ helpers
+
+/** Every field of a node, getters included (class instances build most of theirs on read). */
+function plain(x: unknown, depth = 0): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  assert.ok(depth < 40, 'node graph too deep (a cycle?)');
+  if (Array.isArray(x)) return x.map((v) => plain(v, depth + 1));
+  const keys = new Set(Object.keys(x));
+  for (let p = Object.getPrototypeOf(x); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get) keys.add(k);
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of [...keys].sort()) {
+    const v = (x as Record<string, unknown>)[k];
+    if (typeof v !== 'function') out[k] = plain(v, depth + 1);
+  }
+  return out;
+}
+
+/** The whole document as plain data; table members that are lines are given by line number (and checked to be those lines). */
+function snapshot(doc: IptablesDocument): unknown {
+  for (const t of doc.tables) {
+    assert.equal(doc.lines[t.header.line], t.header);
+    for (const c of t.commands) assert.equal(doc.lines[c.line], c, `command on line ${c.line} is the line's node`);
+    for (const c of t.chains) if (!c.fromCommand) assert.equal(doc.lines[c.line], c, `chain on line ${c.line} is the line's node`);
+  }
+  return {
+    text: doc.text,
+    family: doc.family,
+    bom: doc.bom,
+    eol: doc.eol,
+    errors: plain(doc.errors),
+    lines: plain(doc.lines),
+    tables: doc.tables.map((t) => ({
+      name: t.name,
+      startLine: t.startLine,
+      endLine: t.endLine,
+      commitLine: t.commitLine,
+      header: t.header.line,
+      commands: t.commands.map((c) => c.line),
+      chains: t.chains.map((c) => (c.fromCommand ? { ...(plain(c) as object), fromCommand: c.fromCommand.line } : c.line)),
+    })),
+  };
+}
+
+/** Deterministic PRNG (xorshift32). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x100000000;
+  };
+}
+
+const SNIPPETS = [
+  ' ', '\t', '-', '!', '"', '#', ':', '*', '\n', 'a', 'Z', '0', '9', '.', '/', ',', '[', ']', '\r', '\r\n',
+  '-A ', '-N NEWCHAIN\n', 'COMMIT\n', '*filter\n', ':FOO - [0:0]\n', ' -j DROP', ' -p tcp --dport 80', '\n\n', '  COMMIT', '"quoted arg"',
+  ' -m comment --comment "x y"', '-I INPUT 1 ', '-X ', '-D ', ' -m state --state NEW', ' -s 10.0.0.1/32', ' -6', ' -4', ' ! --dport 22', '# note\n',
+  ' -g KUBE-SERVICES', ' -j KUBE-MARK-MASQ', '-P INPUT DROP\n', ' --to-destination 10.1.2.3:80', '[0:0] ',
+];
+
+interface Edit {
+  from: number;
+  to: number;
+  text: string;
+}
+
+/** A random edit of `text`, mostly inside rule lines, sometimes structural. */
+function randomEdit(text: string, r: () => number): Edit {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const line = Math.floor(r() * starts.length);
+  const ls = starts[line];
+  const le = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+  const col = ls + Math.floor(r() * (le - ls + 1));
+  const kind = r();
+  if (kind < 0.3) return { from: col, to: col, text: SNIPPETS[Math.floor(r() * SNIPPETS.length)] };
+  if (kind < 0.5) return { from: col, to: Math.min(text.length, col + 1 + Math.floor(r() * 8)), text: '' };
+  if (kind < 0.6) {
+    // retype a digit
+    const d = text.slice(ls, le).search(/\d/);
+    return d >= 0 ? { from: ls + d, to: ls + d + 1, text: String(Math.floor(r() * 10)) } : { from: col, to: col, text: '1' };
+  }
+  if (kind < 0.72) return { from: ls, to: ls, text: text.slice(ls, le) + '\n' }; // paste a copy of the line
+  if (kind < 0.82) return { from: ls, to: Math.min(text.length, le + 1), text: '' }; // delete the line
+  if (kind < 0.92) {
+    const other = Math.floor(r() * starts.length);
+    const os = starts[other];
+    const oe = other + 1 < starts.length ? starts[other + 1] - 1 : text.length;
+    return { from: ls, to: le, text: text.slice(os, oe) }; // replace with another line
+  }
+  const to = Math.min(text.length, col + Math.floor(r() * 400));
+  return { from: col, to, text: r() < 0.5 ? '' : text.slice(Math.max(0, col - 300), col) }; // a bigger cut or paste
+}
+
+interface Stats {
+  edits: number;
+  incremental: number;
+}
+
+/** Applies `n` random edits, re-parsing incrementally each time, and compares with a full parse. */
+function check(name: string, text: string, n: number, seed: number, stats: Stats, withDiagnostics = true): void {
+  const r = rng(seed);
+  let prev = parseIptables(text);
+  for (let i = 0; i < n; i++) {
+    const e = randomEdit(text, r);
+    const next = text.slice(0, e.from) + e.text + text.slice(e.to);
+    const inc = reparseIptables(prev, next);
+    const full = parseIptables(next);
+    const where = `${name}: edit ${i + 1} (${JSON.stringify(e).slice(0, 160)})`;
+    assert.deepStrictEqual(snapshot(inc), snapshot(full), where);
+    if (withDiagnostics) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `${where}: diagnostics`);
+    stats.edits++;
+    if (inc.lines.length > 0 && inc.lines[0] === prev.lines[0] && next !== text) stats.incremental++;
+    prev = inc;
+    text = next;
+  }
+}
+
+// -------------------------------------------------------------------- tests
+
+test('the iptables service re-parses incrementally', () => {
+  assert.equal(iptablesService.reparse, reparseIptables);
+});
+
+const HAND = `# Generated by iptables-save v1.8.9 (nf_tables) on Mon Nov 23 08:00:00 2026
+# padding so that the header span (200 characters) ends here ...................................................
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -p udp -m udp --dport 53 -j NOTRACK
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:SVC - [0:0]
+-N LATER
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -i lo -j ACCEPT
+
+# a comment inside the table
+-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh \\"admin\\" access" -j ACCEPT
+-A INPUT -p tcp --dport 80 -j SVC
+-A INPUT -j LATER
+-A SVC -s 10.0.0.0/8 -j ACCEPT
+-A SVC -m state --state NEW -m recent --set
+-A SVC --bogus-option 1 -j DROP
+-A INPUT -6 -p icmpv6 -j ACCEPT
+[5:300] -A INPUT -p udp --dport 53 -j ACCEPT
+-A LATER -j RETURN
+-A INPUT -j NOWHERE
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.1.2.3:80
+-A POSTROUTING -o eth0 -j MASQUERADE
+COMMIT
+`;
+
+test('incremental re-parse equals a full parse: hand-made document, 400 random edits', () => {
+  const stats: Stats = { edits: 0, incremental: 0 };
+  for (let seed = 1; seed <= 20; seed++) check(`hand-made (seed ${seed})`, HAND, 20, seed, stats);
+  // the fast path must actually be taken (else this test would prove nothing)
+  assert.ok(stats.incremental > stats.edits / 4, `only ${stats.incremental} of ${stats.edits} edits were incremental`);
+});
+
+test('incremental re-parse: a one-character edit inside a rule keeps every other node', () => {
+  const prev = parseIptables(HAND);
+  const at = HAND.indexOf('--dport 80') + 8;
+  const next = HAND.slice(0, at) + '8' + HAND.slice(at + 1);
+  const inc = reparseIptables(prev, next);
+  const line = prev.lines.findIndex((l) => l.kind === 'command' && l.range.end.character > 0 && next.split('\n')[l.line].includes('--dport 88'));
+  assert.ok(line > 0);
+  for (let i = 0; i < prev.lines.length; i++) {
+    if (i === line) assert.notEqual(inc.lines[i], prev.lines[i]);
+    else assert.equal(inc.lines[i], prev.lines[i], `line ${i} reused`);
+  }
+  assert.deepStrictEqual(snapshot(inc), snapshot(parseIptables(next)));
+  // a pasted line moves the lines below it (new nodes, same content)
+  const ls = next.indexOf('-A SVC -s');
+  const pasted = next.slice(0, ls) + '-A SVC -j ACCEPT\n' + next.slice(ls);
+  const moved = reparseIptables(inc, pasted);
+  assert.equal(moved.lines[0], inc.lines[0]);
+  assert.equal(moved.lines.length, inc.lines.length + 1);
+  assert.deepStrictEqual(snapshot(moved), snapshot(parseIptables(pasted)));
+});
+
+test('incremental re-parse equals a full parse: generated kube-proxy dump', { skip: !generator && 'gen-kube-proxy-dump.mjs is not beside the repository' }, () => {
+  const text = execFileSync(process.execPath, [generator!, '120', '3']).toString();
+  const stats: Stats = { edits: 0, incremental: 0 };
+  check('kube-proxy 120 services', text, 60, 7, stats);
+  assert.ok(stats.incremental > stats.edits / 3, `only ${stats.incremental} of ${stats.edits} edits were incremental`);
+});
+
+test('incremental re-parse equals a full parse: every corpus dump', { skip: !corpusRoot && 'the shared corpus is not beside the repository' }, () => {
+  const dir = join(corpusRoot!, 'iptables');
+  const files = readdirSync(dir).filter((f) => !f.endsWith('.tsv') && !f.endsWith('.md') && statSync(join(dir, f)).isFile());
+  assert.ok(files.length > 10);
+  const stats: Stats = { edits: 0, incremental: 0 };
+  let seed = 11;
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    // big files: fewer edits, diagnostics on a sample
+    const big = text.length > 100_000;
+    check(f, text, big ? 6 : 12, seed++, stats, !big || seed % 2 === 0);
+  }
+  assert.ok(stats.incremental > 0);
+});
