@@ -112,7 +112,7 @@ connection.onInitialized(async () => {
 
 connection.onDidChangeConfiguration(async (p) => {
   if (pullConfiguration) await refreshSettings();
-  else settings = core.resolveSettings((p.settings as Record<string, unknown> | undefined)?.[core.SETTINGS_PREFIX]);
+  else settings = core.resolveSettings((p?.settings as Record<string, unknown> | undefined)?.[core.SETTINGS_PREFIX]); // p may be null from a broken client
   republishAll();
   connection.languages.inlayHint.refresh().catch(() => undefined);
 });

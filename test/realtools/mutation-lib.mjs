@@ -133,7 +133,8 @@ function candidates(op, lines, rng) {
             out.push({ line: i, make: () => {
               const bad = pick(rng, BAD_STATES);
               const states = v.text.split(',');
-              const nv = states.length > 1 && rng() < 0.5 ? states.map((s, j) => (j === Math.floor(rng() * states.length) ? bad : s)).join(',') : bad;
+              const at = Math.floor(rng() * states.length);
+              const nv = states.length > 1 && rng() < 0.5 ? states.map((s, j) => (j === at ? bad : s)).join(',') : bad;
               const quoted = nv === '' || /\s/.test(nv) ? `"${nv}"` : nv;
               return { text: replaceToken(l, v, quoted), detail: `${name} ${v.text} → ${quoted}` };
             } });

@@ -97,9 +97,10 @@ describe('garbage in, answers out', () => {
     await client.waitForDiagnostics(ipt);
   });
   after(async () => {
+    const code = await client.stop(); // first, so a failed check below leaves no server running
     const fatal = client.logs.filter((l) => /unhandled rejection|uncaught exception/i.test(l.message));
     assert.deepEqual(fatal, [], 'no unhandled rejection or uncaught exception');
-    assert.equal(await client.stop(), 0, 'clean exit after all of it');
+    assert.equal(code, 0, 'clean exit after all of it');
   });
 
   /** The server still answers a well-formed request, correctly. */
@@ -276,10 +277,11 @@ describe('hostile documents over JSON-RPC', () => {
     ({ client } = await LspClient.start());
   });
   after(async () => {
+    const code = await client.stop();
     const fatal = client.logs.filter((l) => /unhandled rejection|uncaught exception/i.test(l.message));
     assert.deepEqual(fatal, []);
     assert.equal(client.stderr, '', 'nothing on stderr');
-    assert.equal(await client.stop(), 0);
+    assert.equal(code, 0);
   });
 
   let n = 0;

@@ -79,7 +79,7 @@ function rng(seed: number): () => number {
 }
 
 const SNIPPETS = [
-  ' ', '\t', '-', '!', '"', '#', ':', '*', '\n', 'a', 'Z', '0', '9', '.', '/', ',', '[', ']', '\r', '\r\n',
+  ' ', '\t', '-', '!', '"', '#', ':', '*', '\n', 'a', 'Z', '0', '9', '.', '/', ',', '[', ']',
   '-A ', '-N NEWCHAIN\n', 'COMMIT\n', '*filter\n', ':FOO - [0:0]\n', ' -j DROP', ' -p tcp --dport 80', '\n\n', '  COMMIT', '"quoted arg"',
   ' -m comment --comment "x y"', '-I INPUT 1 ', '-X ', '-D ', ' -m state --state NEW', ' -s 10.0.0.1/32', ' -6', ' -4', ' ! --dport 22', '# note\n',
   ' -g KUBE-SERVICES', ' -j KUBE-MARK-MASQ', '-P INPUT DROP\n', ' --to-destination 10.1.2.3:80', '[0:0] ',
@@ -91,8 +91,8 @@ interface Edit {
   text: string;
 }
 
-/** A random edit of `text`, mostly inside rule lines, sometimes structural. */
-function randomEdit(text: string, r: () => number): Edit {
+/** A random edit of `text`, mostly inside rule lines, sometimes structural (`cr`: CR line endings too). */
+function randomEdit(text: string, r: () => number, cr: boolean): Edit {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   const line = Math.floor(r() * starts.length);
@@ -100,6 +100,7 @@ function randomEdit(text: string, r: () => number): Edit {
   const le = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
   const col = ls + Math.floor(r() * (le - ls + 1));
   const kind = r();
+  if (cr && kind < 0.03) return { from: col, to: col, text: r() < 0.5 ? '\r' : '\r\n' };
   if (kind < 0.3) return { from: col, to: col, text: SNIPPETS[Math.floor(r() * SNIPPETS.length)] };
   if (kind < 0.5) return { from: col, to: Math.min(text.length, col + 1 + Math.floor(r() * 8)), text: '' };
   if (kind < 0.6) {
@@ -124,18 +125,21 @@ interface Stats {
   incremental: number;
 }
 
-/** Applies `n` random edits, re-parsing incrementally each time, and compares with a full parse. */
-function check(name: string, text: string, n: number, seed: number, stats: Stats, withDiagnostics = true): void {
+/**
+ * Applies `n` random edits, re-parsing incrementally each time, and compares with a
+ * full parse; diagnostics too on every `diagEvery`-th edit.
+ */
+function check(name: string, text: string, n: number, seed: number, stats: Stats, diagEvery = 1, cr = false): void {
   const r = rng(seed);
   let prev = parseIptables(text);
   for (let i = 0; i < n; i++) {
-    const e = randomEdit(text, r);
+    const e = randomEdit(text, r, cr);
     const next = text.slice(0, e.from) + e.text + text.slice(e.to);
     const inc = reparseIptables(prev, next);
     const full = parseIptables(next);
     const where = `${name}: edit ${i + 1} (${JSON.stringify(e).slice(0, 160)})`;
     assert.deepStrictEqual(snapshot(inc), snapshot(full), where);
-    if (withDiagnostics) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `${where}: diagnostics`);
+    if (i % diagEvery === 0) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `${where}: diagnostics`);
     stats.edits++;
     if (inc.lines.length > 0 && inc.lines[0] === prev.lines[0] && next !== text) stats.incremental++;
     prev = inc;
@@ -187,7 +191,7 @@ COMMIT
 
 test('incremental re-parse equals a full parse: hand-made document, 400 random edits', () => {
   const stats: Stats = { edits: 0, incremental: 0 };
-  for (let seed = 1; seed <= 20; seed++) check(`hand-made (seed ${seed})`, HAND, 20, seed, stats);
+  for (let seed = 1; seed <= 20; seed++) check(`hand-made (seed ${seed})`, HAND, 20, seed, stats, 1, seed % 5 === 0);
   // the fast path must actually be taken (else this test would prove nothing)
   assert.ok(stats.incremental > stats.edits / 4, `only ${stats.incremental} of ${stats.edits} edits were incremental`);
 });
@@ -197,7 +201,7 @@ test('incremental re-parse: a one-character edit inside a rule keeps every other
   const at = HAND.indexOf('--dport 80') + 8;
   const next = HAND.slice(0, at) + '8' + HAND.slice(at + 1);
   const inc = reparseIptables(prev, next);
-  const line = prev.lines.findIndex((l) => l.kind === 'command' && l.range.end.character > 0 && next.split('\n')[l.line].includes('--dport 88'));
+  const line = next.split('\n').findIndex((l) => l.includes('--dport 88'));
   assert.ok(line > 0);
   for (let i = 0; i < prev.lines.length; i++) {
     if (i === line) assert.notEqual(inc.lines[i], prev.lines[i]);
@@ -216,7 +220,7 @@ test('incremental re-parse: a one-character edit inside a rule keeps every other
 test('incremental re-parse equals a full parse: generated kube-proxy dump', { skip: !generator && 'gen-kube-proxy-dump.mjs is not beside the repository' }, () => {
   const text = execFileSync(process.execPath, [generator!, '120', '3']).toString();
   const stats: Stats = { edits: 0, incremental: 0 };
-  check('kube-proxy 120 services', text, 60, 7, stats);
+  check('kube-proxy 120 services', text, 40, 7, stats, 8);
   assert.ok(stats.incremental > stats.edits / 3, `only ${stats.incremental} of ${stats.edits} edits were incremental`);
 });
 
@@ -228,9 +232,9 @@ test('incremental re-parse equals a full parse: every corpus dump', { skip: !cor
   let seed = 11;
   for (const f of files) {
     const text = readFileSync(join(dir, f), 'utf8');
-    // big files: fewer edits, diagnostics on a sample
-    const big = text.length > 100_000;
-    check(f, text, big ? 6 : 12, seed++, stats, !big || seed % 2 === 0);
+    // big files: fewer edits and diagnostics less often
+    const big = text.length > 50_000;
+    check(f, text, big ? 6 : 12, seed++, stats, big ? 3 : 2, seed % 3 === 0);
   }
   assert.ok(stats.incremental > 0);
 });

@@ -67,3 +67,18 @@ for (const dir of readdirSync(ROOT).filter((d) => /^CT2\d\d$/.test(d)).sort()) {
     });
   }
 }
+
+test('the shared quick-fix properties hold on every CT2xx fixture (edits only on the finding or its related lines, fix-all idempotent)', async () => {
+  const { checkFixes, newFixStats } = await import('../../reliability/lib');
+  const stats = newFixStats();
+  const codesRoot = path.resolve(__dirname, '../../../fixtures/iptables/codes');
+  const files: string[] = [];
+  for (const root of [ROOT, codesRoot]) {
+    for (const dir of readdirSync(root).filter((d) => /^CT2\d\d$/.test(d))) {
+      for (const f of listFiles(path.join(root, dir), '.rules')) files.push(path.join(root, dir, f));
+    }
+  }
+  assert.ok(files.length > 40, `${files.length} fixtures`);
+  for (const f of files) checkFixes(svc, readFileSync(f, 'utf8'), DEFAULT_SETTINGS, stats);
+  for (const c of ['CT201', 'CT202', 'CT203', 'CT204', 'CT206']) assert.ok(stats.codes.has(c), `fixes for ${c} were exercised`);
+});

@@ -340,27 +340,27 @@ export function policyLine(t: TableBlock, chain: string): { line: number; range:
 }
 
 /**
- * Built-in chains from which each chain of the table is reached (following
- * jumps and gotos; iteratively). Built-in chains map to themselves.
+ * Built-in chains from which `chain` is reached (following jumps and gotos
+ * backwards through `refs`; iteratively). A built-in chain maps to itself.
  */
-export function entryChains(g: TableGraph): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const c of g.chains.values()) {
-    if (!c.builtin) continue;
-    const queue: ChainInfo[] = [c];
-    const seen = new Set<string>([c.name]);
-    while (queue.length) {
-      const x = queue.pop()!;
-      let s = out.get(x.name);
-      if (!s) out.set(x.name, (s = new Set()));
-      s.add(c.name);
-      for (const r of x.rules) {
-        const n = userChain(g, r);
-        if (n && !seen.has(n.name)) {
-          seen.add(n.name);
-          queue.push(n);
-        }
-      }
+export function entryChains(g: TableGraph, chain: string): Set<string> {
+  const out = new Set<string>();
+  const start = g.chains.get(chain);
+  if (!start) return out;
+  const seen = new Set<string>([chain]);
+  const queue: ChainInfo[] = [start];
+  while (queue.length) {
+    const c = queue.pop()!;
+    if (c.builtin) {
+      out.add(c.name);
+      continue;
+    }
+    for (const r of c.refs) {
+      const from = r.chainName;
+      if (from === undefined || seen.has(from)) continue;
+      seen.add(from);
+      const p = g.chains.get(from);
+      if (p) queue.push(p);
     }
   }
   return out;

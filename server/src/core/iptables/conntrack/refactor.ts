@@ -64,8 +64,8 @@ function reachedOnlyFromInput(g: TableGraph, chain: string): boolean {
   if (chain === 'INPUT') return true;
   const c = g.chains.get(chain);
   if (!c || c.builtin) return false;
-  const e = entryChains(g).get(chain);
-  return !!e && e.size === 1 && e.has('INPUT');
+  const e = entryChains(g, chain);
+  return e.size === 1 && e.has('INPUT');
 }
 
 function stopTracking(a: Analysis, g: TableGraph, cmd: CommandLine): CodeAction | undefined {

@@ -11,13 +11,13 @@
 // text expected there, so a stale fix offers nothing instead of a wrong edit).
 
 import { finding } from '../../codes';
-import type { Finding, RelatedInfo } from '../../types';
+import type { Finding, Range, RelatedInfo } from '../../types';
 import type { CommandLine, IptablesDocument, Token } from '../ast';
 import type { TableGraph } from '../chains';
 import type { DiagnosticRule } from '../diagnostics';
 import { findOption, getModule } from '../modules';
 import { peekCommand } from '../parse';
-import { lineText } from '../util';
+import { lineStarts } from '../util';
 import { hasPorts, intersects, mirrorConds, subset, type Conds } from './conds';
 import { analysis, entryChains, filterRoot, isNotrack, policyLine, stateListOption, walk, type Analysis, type DropHit, type Hook, type NotrackClass } from './model';
 import { appendPoint, conditionText, indexPoint, mirrorText, targetText, type Insertion } from './text';
@@ -37,18 +37,36 @@ export interface InsertData extends Insertion {
   text: string;
 }
 
+/** The whole line an insertion goes before (for related information). */
+function anchorRange(at: Insertion): Range {
+  return { start: { line: at.line, character: 0 }, end: { line: at.line, character: at.anchor.length } };
+}
+
 function addStateData(tok: Token): AddStateData {
   const end = tok.range.end.character - (tok.quoted && tok.raw.endsWith('"') ? 1 : 0);
   return { line: tok.range.start.line, character: end, start: tok.range.start.character, expect: tok.raw };
 }
 
-/** Rules of a table, with a cheap text filter before building their trees. */
-function* rulesWith(doc: IptablesDocument, g: TableGraph, needle: string): Generator<{ chain: string; cmd: CommandLine }> {
-  for (const c of g.chains.values()) {
-    for (const r of c.rules) {
-      if (lineText(doc, r.line).includes(needle)) yield { chain: c.name, cmd: r };
-    }
+/** 0-based lines whose text contains `needle` (one scan of the text; no per-line slicing). */
+function linesWith(doc: IptablesDocument, needle: string): number[] {
+  const starts = lineStarts(doc);
+  const out: number[] = [];
+  const t = doc.text;
+  let line = 0;
+  for (let i = t.indexOf(needle); i >= 0; i = t.indexOf(needle, i + needle.length)) {
+    while (line + 1 < starts.length && starts[line + 1] <= i) line++;
+    if (out[out.length - 1] !== line) out.push(line);
   }
+  return out;
+}
+
+/** Rules (after restore) of a table whose line contains `needle`, with their chain. */
+function rulesWith(doc: IptablesDocument, g: TableGraph, needle: string): { chain: string; cmd: CommandLine }[] {
+  const wanted = new Set(linesWith(doc, needle).filter((l) => l >= g.table.startLine && l <= g.table.endLine));
+  const out: { chain: string; cmd: CommandLine }[] = [];
+  if (!wanted.size) return out;
+  for (const c of g.chains.values()) for (const r of c.rules) if (wanted.has(r.line)) out.push({ chain: c.name, cmd: r });
+  return out;
 }
 
 // ------------------------------------------------------------------ CT201
@@ -83,6 +101,7 @@ function ct201(a: Analysis, out: Finding[]): void {
     const all = a.classes.filter((x) => x.rule === k.rule);
     const drop = describeDrop(filter, res.drop);
     const cond = conditionText(doc, k.rule);
+    const related: RelatedInfo[] = [drop.related];
     const data: Record<string, unknown> = { hook: k.hook, chain: root, drop: { line: res.drop.rule?.line ?? policyLine(filter.table, root)?.line, policy: !res.drop.rule } };
     // (a) UNTRACKED in an existing RELATED,ESTABLISHED accept, when that alone lets every class of the rule through
     for (const cand of res.candidates.slice(0, 4)) {
@@ -93,6 +112,7 @@ function ct201(a: Analysis, out: Finding[]): void {
       const opt = ok ? stateListOption(cand) : undefined;
       if (opt) {
         data.addState = { ...addStateData(opt.value), ruleLine: cand.line };
+        related.push({ range: cand.range, message: 'adding UNTRACKED to this accept lets them through (quick-fix)' });
         break;
       }
     }
@@ -103,6 +123,7 @@ function ct201(a: Analysis, out: Finding[]): void {
       if (at && !check.drop && !check.aborted) {
         const text = `-A ${root} ${cond ? cond + ' ' : ''}-m conntrack --ctstate UNTRACKED -j ACCEPT`;
         data.insert = { ...at, text } satisfies InsertData;
+        related.push({ range: anchorRange(at), message: `a scoped UNTRACKED accept before this line lets them through (quick-fix)` });
       }
     }
     const what = cond ? `\`${cond}\`` : 'every packet';
@@ -111,7 +132,7 @@ function ct201(a: Analysis, out: Finding[]): void {
         'CT201',
         k.rule.range,
         `Packets this rule takes out of connection tracking (${what}) reach ${drop.text}: untracked packets match only the UNTRACKED state, so NEW/ESTABLISHED/RELATED accepts never let them through.`,
-        { data, related: [drop.related] },
+        { data, related },
       ),
     );
   }
@@ -144,7 +165,7 @@ function ct202(a: Analysis, out: Finding[]): void {
   for (const table of ['filter', 'mangle', 'security']) {
     const g = a.table(table);
     if (!g) continue;
-    let entries: Map<string, Set<string>> | undefined;
+    const entries = new Map<string, Set<string>>();
     for (const { chain, cmd } of rulesWith(a.doc, g, 'state')) {
       const c = a.conds(cmd);
       if (c.state !== false) continue;
@@ -152,8 +173,9 @@ function ct202(a: Analysis, out: Finding[]): void {
       let hooks: Set<Hook>;
       if (info.builtin) hooks = new Set(HOOKS_OF_BUILTIN[chain] ?? []);
       else {
-        entries ??= entryChains(g);
-        hooks = new Set([...(entries.get(chain) ?? [])].flatMap((b) => HOOKS_OF_BUILTIN[b] ?? []));
+        let e = entries.get(chain);
+        if (!e) entries.set(chain, (e = entryChains(g, chain)));
+        hooks = new Set([...e].flatMap((b) => HOOKS_OF_BUILTIN[b] ?? []));
       }
       if (!hooks.size) continue;
       const rc: Conds = { ...c, state: null };
@@ -184,40 +206,39 @@ function ct202(a: Analysis, out: Finding[]): void {
 function ct203to205(a: Analysis, out: Finding[]): void {
   const doc = a.doc;
   const stateSpec = getModule('state');
-  for (const g of doc.tables) {
-    const raw = g.name === 'raw';
-    for (const cmd of g.commands) {
-      if (!cmd.hasRule) continue;
-      const isNt = cmd.targetName === 'NOTRACK';
-      let text: string | undefined;
-      const needsTree = isNt || ((text = lineText(doc, cmd.line)).includes('state') || (raw && text.includes('conntrack')));
-      if (!needsTree) continue;
-      const full = peekCommand(cmd);
-      const rule = full.rule;
-      if (!rule) continue;
-      if (isNt && rule.target) {
-        out.push(
-          finding('CT203', rule.target.nameRange, '`-j NOTRACK` is the deprecated spelling: write `-j CT --notrack` (same effect, the form current iptables documents).', {
-            data: { line: cmd.line, start: rule.target.nameRange.start.character, end: rule.target.nameRange.end.character },
-          }),
-        );
+  // candidate lines: found by a text search, then read in full
+  const lines = new Set([...linesWith(doc, 'NOTRACK'), ...linesWith(doc, 'state')]);
+  for (const t of doc.tables) if (t.name === 'raw') for (const c of t.commands) lines.add(c.line);
+  for (const l of [...lines].sort((x, y) => x - y)) {
+    const cmd = doc.lines[l];
+    if (cmd?.kind !== 'command' || !cmd.hasRule) continue;
+    const raw = cmd.table === 'raw';
+    const isNt = cmd.targetName === 'NOTRACK';
+    const full = peekCommand(cmd);
+    const rule = full.rule;
+    if (!rule) continue;
+    if (isNt && rule.target) {
+      out.push(
+        finding('CT203', rule.target.nameRange, '`-j NOTRACK` is the deprecated spelling: write `-j CT --notrack` (same effect, the form current iptables documents).', {
+          data: { line: cmd.line, start: rule.target.nameRange.start.character, end: rule.target.nameRange.end.character },
+        }),
+      );
+    }
+    for (const m of rule.matches) {
+      if (m.name === 'state' && stateSpec) {
+        const o = m.options.length === 1 ? m.options[0] : undefined;
+        const data: Record<string, unknown> = { line: cmd.line, name: [m.nameRange.start.character, m.nameRange.end.character] };
+        if (o && findOption(stateSpec, o.name)?.name === '--state') data.option = [o.nameRange.start.character, o.nameRange.end.character];
+        out.push(finding('CT204', m.range, '`-m state --state` is kept for compatibility: `-m conntrack --ctstate` matches the same states and more.', { data }));
       }
-      for (const m of rule.matches) {
-        if (m.name === 'state' && stateSpec) {
-          const o = m.options.length === 1 ? m.options[0] : undefined;
-          const data: Record<string, unknown> = { line: cmd.line, name: [m.nameRange.start.character, m.nameRange.end.character] };
-          if (o && findOption(stateSpec, o.name)?.name === '--state') data.option = [o.nameRange.start.character, o.nameRange.end.character];
-          out.push(finding('CT204', m.range, '`-m state --state` is kept for compatibility: `-m conntrack --ctstate` matches the same states and more.', { data }));
-        }
-        if (raw && (m.name === 'state' || m.name === 'conntrack')) {
-          out.push(
-            finding(
-              'CT205',
-              m.range,
-              `\`-m ${m.name}\` in the raw table: conntrack runs after raw, so every packet here looks INVALID (or UNTRACKED once a NOTRACK rule took it); this test does not do what it says.`,
-            ),
-          );
-        }
+      if (raw && (m.name === 'state' || m.name === 'conntrack')) {
+        out.push(
+          finding(
+            'CT205',
+            m.range,
+            `\`-m ${m.name}\` in the raw table: conntrack runs after raw, so every packet here looks INVALID (or UNTRACKED once a NOTRACK rule took it); this test does not do what it says.`,
+          ),
+        );
       }
     }
   }
@@ -240,14 +261,18 @@ function ct206(a: Analysis, out: Finding[]): void {
     const tt = targetText(doc, k.rule);
     const data: Record<string, unknown> = { hook: k.hook, other };
     const at = appendPoint(doc, raw, other);
-    if (mt !== undefined && tt !== undefined && at) data.insert = { ...at, text: `-A ${other} ${mt ? mt + ' ' : ''}${tt}` } satisfies InsertData;
+    const related: RelatedInfo[] = [];
+    if (mt !== undefined && tt !== undefined && at) {
+      data.insert = { ...at, text: `-A ${other} ${mt ? mt + ' ' : ''}${tt}` } satisfies InsertData;
+      related.push({ range: anchorRange(at), message: `the quick-fix adds the rule for the replies to raw ${other} before this line` });
+    }
     const dir = k.hook === 'PREROUTING' ? 'incoming packets' : 'outgoing packets';
     out.push(
       finding(
         'CT206',
         k.rule.range,
         `Only one direction is untracked: this rule exempts ${dir}, but no raw ${other} rule exempts their replies${mt ? ` (\`${mt}\`)` : ''}, so the replies still create and refresh conntrack entries.`,
-        { data },
+        { data, related },
       ),
     );
   }
