@@ -4,6 +4,7 @@
 // static architecture test (test/unit/architecture.test.ts), which checks the source.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLI_JS, ensureBuilt, LspClient, ROOT } from './harness';
@@ -79,10 +80,12 @@ test('the language server, through a whole session, runs no command, opens no co
 
 test('the CLI, in every mode, runs no command, opens no connection, writes no file', () => {
   ensureBuilt();
-  const corpus = join(ROOT, '..', 'shared', 'corpus');
-  const files = [join(ROOT, 'examples'), join(corpus, 'iptables', 'AG7GN__nexus-iptables__rules.v6'), join(corpus, 'sysctl')];
+  const walk = (d: string): string[] => readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : [join(d, e)]));
+  const examples = walk(join(ROOT, 'examples')).filter((f) => !/\.(md|json)$/i.test(f));
+  assert.ok(examples.length > 0, 'example files to lint');
   const runs: string[][] = [
-    ['lint', ...files.filter((f) => !f.endsWith('examples') && !f.endsWith('sysctl')), '-'],
+    ['lint', ...examples, '-'],
+    ['lint', '--settings', join(ROOT, 'examples/settings.json'), '--format', 'json', ...examples],
     ['lint', '--format', 'json', '--language', 'iptables', '-'],
     ['lint', '--format', 'sarif', '--severity', 'hint', '-'],
     ['lint', '--settings', '/nonexistent/settings.json', '-'],

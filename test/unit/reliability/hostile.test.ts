@@ -25,19 +25,15 @@ const REQUEST_LIMIT_MS = 6_000;
 /** Heap a document's analysis may keep alive: a sane multiple of its size, plus slack. */
 const heapLimit = (text: string): number => 64 * 1024 * 1024 + text.length * 120;
 
-/** Start and end of the text, the first lines, the middle line and the longest line (at their middles). */
+/** Start and end of the text, and the middle of its longest line (where hostile content sits). */
 function fewPositions(text: string): Position[] {
   const lines = editorLines(text);
   let longest = 0;
   for (let i = 1; i < lines.length; i++) if (lines[i].length > lines[longest].length) longest = i;
-  const mid = (l: number): Position => {
-    let c = lines[l].length >> 1;
-    if (c > 0 && /[\udc00-\udfff]/.test(lines[l][c]) && /[\ud800-\udbff]/.test(lines[l][c - 1])) c--;
-    return { line: l, character: c };
-  };
+  let c = lines[longest].length >> 1;
+  if (c > 0 && /[\udc00-\udfff]/.test(lines[longest][c]) && /[\ud800-\udbff]/.test(lines[longest][c - 1])) c--;
   const last = lines.length - 1;
-  const picks = [...new Set([0, 1, 2, 3, lines.length >> 1, longest].filter((l) => l <= last))];
-  return [{ line: 0, character: 0 }, ...picks.map(mid), { line: last, character: lines[last].length }];
+  return [{ line: 0, character: 0 }, { line: longest, character: c }, { line: last >> 1, character: Math.min(1, lines[last >> 1].length) }, { line: last, character: lines[last].length }];
 }
 
 for (const c of CASES) {
