@@ -17,7 +17,7 @@
 
 import type { BlankLine, ChainLine, CommandLine, CommentLine, CommitLine, ErrorLine, IptablesDocument, IptLine, ParseError, TableBlock, TableLine } from './ast';
 import { LazyCommand, parseIptables, splitArgs } from './parse';
-import type { Range } from '../types';
+import type { Finding, Range } from '../types';
 
 /** parse.ts reads the header family from this many leading characters. */
 const HEADER_SPAN = 200;
@@ -247,14 +247,56 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
   return doc;
 }
 
+// --------------------------------------------------------- per-line memos
+
+/**
+ * A cache of per-line results that survives re-parses: a line node the re-parse
+ * reuses keeps its entry, and a command line moved by an edit (lines inserted or
+ * deleted above it) gets the entry moved along by `move`. Results must depend on
+ * nothing but the line itself (and what the caller checks on reading).
+ */
+export interface LineMemo<T> {
+  get(cmd: CommandLine): T | undefined;
+  set(cmd: CommandLine, value: T): void;
+}
+
+interface MemoStore {
+  map: WeakMap<CommandLine, unknown>;
+  move: (value: unknown, delta: number, to: CommandLine) => unknown;
+}
+
+const memos: MemoStore[] = [];
+
+/** A per-line memo (see LineMemo); `move` gives the entry for the line `delta` lines further down as `to`. */
+export function lineMemo<T>(move: (value: T, delta: number, to: CommandLine) => T): LineMemo<T> {
+  const map = new WeakMap<CommandLine, T>();
+  memos.push({ map: map as WeakMap<CommandLine, unknown>, move: move as MemoStore['move'] });
+  return { get: (cmd) => map.get(cmd), set: (cmd, value) => void map.set(cmd, value) };
+}
+
+function carryMemos(from: CommandLine, to: CommandLine, delta: number): void {
+  for (const m of memos) {
+    const v = m.map.get(from);
+    if (v !== undefined) m.map.set(to, m.move(v, delta, to));
+  }
+}
+
+/** A range `delta` lines further down. */
+export function moveRange(r: Range, delta: number): Range {
+  return { start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } };
+}
+
+/** A finding `delta` lines further down (its related ranges too). */
+export function moveFinding(f: Finding, delta: number): Finding {
+  const out: Finding = { ...f, range: moveRange(f.range, delta) };
+  if (f.related) out.related = f.related.map((r) => ({ ...r, range: moveRange(r.range, delta) }));
+  return out;
+}
+
 // ------------------------------------------------------------ moving nodes
 
 function rng(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
-}
-
-function moveRange(r: Range, delta: number): Range {
-  return { start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } };
 }
 
 /** A range moved when it lies after line `after`. */
@@ -273,8 +315,11 @@ function moveError(e: ParseError, delta: number, after: number): ParseError {
 function moveLine(l: IptLine, text: string, delta: number, start: number): IptLine {
   const line = l.line + delta;
   switch (l.kind) {
-    case 'command':
-      return (l as LazyCommand).moved(text, delta, start);
+    case 'command': {
+      const to = (l as LazyCommand).moved(text, delta, start);
+      if (memos.length) carryMemos(l, to, delta);
+      return to;
+    }
     case 'chain':
       return (l as unknown as { moved(n: number): ChainLine }).moved(delta);
     case 'blank':

@@ -365,7 +365,8 @@ export const duplicates: SysctlRule = (doc, settings) => {
 
 /** Keys that need a module: net.netfilter.* (except built-in netfilter core keys) and net.nf_conntrack_max. */
 export function moduleOf(node: SysctlAssignment, entry: KbEntry | undefined): string | null {
-  const netfilter = node.components.length >= 3 && node.components[0] === 'net' && node.components[1] === 'netfilter';
+  // Normalised keys are dotted, so a prefix test on the key string is the component test.
+  const netfilter = node.key.startsWith('net.netfilter.');
   if (!netfilter && node.key !== 'net.nf_conntrack_max') return null;
   if (entry) return entry.module.startsWith('kernel') ? null : entry.module;
   // Unknown or glob keys under net.netfilter: conntrack's, unless they are nf_log's.

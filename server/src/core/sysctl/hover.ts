@@ -14,6 +14,7 @@ import { effectiveNumber, entryOf, inCoveredNamespace, KB_KEY_COMPONENTS, sysctl
 import { globMatches } from './glob';
 import {
   defaultFor,
+  describeType,
   existsOn,
   renderKeyDocs,
   typeFor,
@@ -150,6 +151,7 @@ export const valueMeaningSection: HoverSection = ({ node, settings }) => {
   const head = `${code(entry.key)} = ${code(node.bareValue || node.value)}`;
   const label = valueLabel(entry, node.bareValue, ctx);
   parts.push(label ? `${head} — **${label}**` : head);
+  parts.push('', `Type: ${describeType(typeFor(entry, ctx.kernel))}`);
   const def = defaultFor(entry, ctx.kernel, ctx.ramBytes);
   if (def.value !== null) {
     const same = def.value.replace(/\s+/g, ' ') === node.bareValue.replace(/[ \t]+/g, ' ');

@@ -65,5 +65,5 @@ test('the declaration keeps the line ending of the line it follows, and works af
   const d2 = s.parse(t2);
   const f2 = s.diagnose(d2, DEFAULT_SETTINGS).find((x) => x.code === 'IPT002')!;
   const m = s.codeActions(d2, f2.range, [f2], DEFAULT_SETTINGS).find((x) => x.title.startsWith('Move'))!;
-  assert.equal(applyEdits(t2, m.edits), '*filter\n:INPUT ACCEPT [0:0]\n:LATE - [0:0]\n-A INPUT -j LATE');
+  assert.equal(applyEdits(t2, m.edits), '*filter\n:INPUT ACCEPT [0:0]\n:LATE - [0:0]\n-A INPUT -j LATE\n');
 });

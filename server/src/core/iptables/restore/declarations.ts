@@ -25,7 +25,7 @@ import { finding } from '../../codes';
 import type { Finding, Range, RelatedInfo } from '../../types';
 import { BUILTIN_CHAINS, isTableName, type ChainLine, type CommandLine, type IptablesDocument, type TableBlock } from '../ast';
 import { getTarget, listTargets } from '../modules';
-import { peekCommand } from '../parse';
+import { clashesWithTarget, MAX_CHAIN_NAME, peekCommand, utf8Length } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_TARGETS } from './names';
 import { closest } from './suggest';
@@ -72,14 +72,17 @@ function firstDeclarations(t: TableBlock): Map<string, ChainLine> {
 
 export function declarationFindings(doc: IptablesDocument): Finding[] {
   const out: Finding[] = [];
+  // a line with a syntax error (IPT001) fails for that reason; its chain and target are not judged
+  const syntax = new Set<number>();
+  for (const e of doc.errors) syntax.add(e.range.start.line);
   for (const t of doc.tables) {
     if (!isTableName(t.name)) continue; // IPT001 already rejects the table
-    checkTable(doc, t, out);
+    checkTable(doc, t, out, syntax);
   }
   return out;
 }
 
-function checkTable(doc: IptablesDocument, t: TableBlock, out: Finding[]): void {
+function checkTable(doc: IptablesDocument, t: TableBlock, out: Finding[], syntax: Set<number>): void {
   const st: DeclState = { exists: new Map(), declaredAt: new Map(), renamed: new Set(), builtinDecl: new Map(), lastDeclLine: t.startLine, rules: new Map() };
   for (const b of BUILTIN_CHAINS[t.name as keyof typeof BUILTIN_CHAINS]) st.exists.set(b, true);
   const first = firstDeclarations(t);
@@ -92,7 +95,9 @@ function checkTable(doc: IptablesDocument, t: TableBlock, out: Finding[]): void 
       st.lastDeclLine = ln;
     } else if (l.kind === 'command') {
       if (skippedLine(doc, l)) continue;
+      const mark = out.length;
       command(doc, t, l, st, first, out);
+      if (syntax.has(ln)) out.length = mark;
     }
   }
 }
@@ -234,7 +239,7 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
   }
 
   if (name !== undefined && NEEDS_CHAIN.has(cmd.command) && !st.exists.has(name) && !st.renamed.has(name)) {
-    out.push(missingChain(cmd, name, t, st, first));
+    out.push(missingChain(doc, cmd, name, t, st, first));
   }
 
   if (cmd.hasRule && cmd.targetName !== undefined) {
@@ -314,13 +319,25 @@ function deleteProblem(st: DeclState, name: string): string | undefined {
   return undefined;
 }
 
-function declareData(chain: string, st: DeclState, later: ChainLine | undefined, line: number): Record<string, unknown> {
+/** Where the declare fix inserts (the last chain declaration above, or `*table`): related information. */
+function anchor(doc: IptablesDocument, st: DeclState): RelatedInfo {
+  const l = doc.lines[st.lastDeclLine];
+  return { range: l ? l.range : { start: { line: st.lastDeclLine, character: 0 }, end: { line: st.lastDeclLine, character: 0 } }, message: 'the chain declarations above the rule end here' };
+}
+
+/** A name `:NAME - [0:0]` can declare (else the fix would add a syntax error). */
+function declarable(name: string, family: IptablesDocument['family']): boolean {
+  return name !== '' && !/[\s"]/.test(name) && name[0] !== '-' && name[0] !== '!' && utf8Length(name) <= MAX_CHAIN_NAME && !clashesWithTarget(name, family);
+}
+
+function declareData(chain: string, st: DeclState, later: ChainLine | undefined, line: number, family: IptablesDocument['family']): Record<string, unknown> {
+  if (!declarable(chain, family)) return {};
   const data: Record<string, unknown> = { fix: 'declare', chain, after: st.lastDeclLine };
   if (later && later.line > line) data.move = later.line;
   return data;
 }
 
-function missingChain(cmd: CommandLine, name: string, t: TableBlock, st: DeclState, first: Map<string, ChainLine>): Finding {
+function missingChain(doc: IptablesDocument, cmd: CommandLine, name: string, t: TableBlock, st: DeclState, first: Map<string, ChainLine>): Finding {
   const later = first.get(name);
   const range = cmd.chain?.range ?? cmd.range;
   const related: RelatedInfo[] = [];
@@ -332,7 +349,10 @@ function missingChain(cmd: CommandLine, name: string, t: TableBlock, st: DeclSta
   } else {
     message = `chain \`${name}\` does not exist in the ${t.name} table at this point; declare it with \`:${name} - [0:0]\` (iptables-restore: "No chain/target/match by that name").`;
   }
-  if (DECLARABLE.has(cmd.command)) data = declareData(name, st, later, cmd.line);
+  if (DECLARABLE.has(cmd.command)) {
+    data = declareData(name, st, later, cmd.line, doc.family);
+    if (data.fix) related.push(anchor(doc, st));
+  }
   const guess = closest(name, st.exists.keys());
   if (guess && !(later && later.line > cmd.line)) {
     message += ` Did you mean \`${guess}\`?`;
@@ -382,8 +402,8 @@ function checkTarget(
     return f;
   }
   const later = first.get(name);
-  const data = declareData(name, st, later, cmd.line);
-  const related: RelatedInfo[] = [];
+  const data = declareData(name, st, later, cmd.line, doc.family);
+  const related: RelatedInfo[] = data.fix ? [anchor(doc, st)] : [];
   let message: string;
   const other = kind === 'jump' ? getTarget(name) : undefined;
   if (later && later.line > cmd.line) {
@@ -392,6 +412,7 @@ function checkTarget(
   } else if (other) {
     message = `\`${name}\` is an ${other.family === 'ipv4' ? 'IPv4 (iptables)' : 'IPv6 (ip6tables)'} target only; here it is read as a chain name that does not exist ("Chain '${name}' does not exist").`;
     delete data.fix;
+    related.length = 0;
   } else {
     message = `no chain or target \`${name}\` in the ${t.name} table; iptables-restore fails at COMMIT ("Chain '${name}' does not exist").`;
     const users = [...st.exists].filter(([, b]) => !b).map(([n]) => n);

@@ -25,12 +25,11 @@ function insertAfter(doc: IptablesDocument, after: number, text: string): TextEd
   return { range: mkRange(after, len, len), newText: eolOf(doc) + text };
 }
 
-/** Removes line `n` with its line ending. */
+/** Removes line `n` with its line ending (only its text when it is the last line). */
 function deleteLine(doc: IptablesDocument, n: number): TextEdit {
   if (lineEol(doc, n)) return { range: { start: { line: n, character: 0 }, end: { line: n + 1, character: 0 } }, newText: '' };
-  // the last line, without a line ending: take the one before it
-  const prevLen = lineText(doc, n - 1).length;
-  return { range: { start: { line: n - 1, character: prevLen }, end: { line: n, character: lineText(doc, n).length } }, newText: '' };
+  // the last line, without a line ending: empty it (the line before keeps its ending)
+  return { range: mkRange(n, 0, lineText(doc, n).length), newText: '' };
 }
 
 export function chainFixes(doc: IptablesDocument, range: Range, findings: Finding[]): CodeAction[] {

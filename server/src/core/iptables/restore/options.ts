@@ -42,6 +42,7 @@ import {
   type Placement,
   type RuleFamily,
 } from '../modules';
+import { lineMemo, moveFinding, moveRange } from '../incremental';
 import { Match, Opt, peekCommand, Target } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_MATCHES, ADDON_TARGETS, MATCH_ALIASES } from './names';
@@ -93,6 +94,18 @@ export function optionsAnalysis(doc: IptablesDocument): OptionsResult {
   return r;
 }
 
+/** What checkRule found on one line (a function of the line and its family only). */
+interface LineResult {
+  family: RuleFamily;
+  findings: Finding[];
+  needs: MatchNeed[];
+}
+const NOTHING = new Map<RuleFamily, LineResult>();
+/** Per-line results across re-parses: after an edit only the touched lines are checked again. */
+const perLine = lineMemo<LineResult>((r, delta, to) =>
+  r.findings.length || r.needs.length ? { family: r.family, findings: r.findings.map((f) => moveFinding(f, delta)), needs: r.needs.map((n) => ({ ...n, cmd: to, range: moveRange(n.range, delta) })) } : r,
+);
+
 function run(doc: IptablesDocument): OptionsResult {
   const findings: Finding[] = [];
   const needs: MatchNeed[] = [];
@@ -101,9 +114,19 @@ function run(doc: IptablesDocument): OptionsResult {
   for (const t of doc.tables) {
     for (const lazy of t.commands) {
       if (!lazy.hasRule || syntaxLines.has(lazy.line) || skippedLine(doc, lazy)) continue;
-      const cmd = peekCommand(lazy);
-      if (!cmd.rule) continue;
-      checkRule(lazy, cmd.rule, lineFamily(doc, lazy), findings, needs);
+      const family = lineFamily(doc, lazy);
+      let r = perLine.get(lazy);
+      if (!r || r.family !== family) {
+        const f: Finding[] = [];
+        const n: MatchNeed[] = [];
+        const cmd = peekCommand(lazy);
+        if (cmd.rule) checkRule(lazy, cmd.rule, family, f, n);
+        r = f.length || n.length ? { family, findings: f, needs: n } : NOTHING.get(family);
+        if (!r) NOTHING.set(family, (r = { family, findings: [], needs: [] }));
+        perLine.set(lazy, r);
+      }
+      for (const f of r.findings) findings.push(f);
+      for (const n of r.needs) needs.push(n);
     }
   }
   return { findings, needs };
