@@ -16,6 +16,7 @@
 
 import type { ChainLine, CommandLine, IptablesDocument, TableBlock } from './ast';
 import { BUILTIN_CHAINS, isTableName } from './ast';
+import { structuralEdit } from './incremental';
 import { peekCommand } from './parse';
 
 export interface ChainInfo {
@@ -65,9 +66,37 @@ const cache = new WeakMap<IptablesDocument, ChainGraph>();
 export function chainGraph(doc: IptablesDocument): ChainGraph {
   let g = cache.get(doc);
   if (!g) {
-    g = build(doc);
+    g = patched(doc) ?? build(doc);
     cache.set(doc, g);
   }
+  return g;
+}
+
+/**
+ * After an edit that kept every rule's chain and target (incremental.ts), the
+ * previous version's graph with the edited rule nodes swapped in. The graph then
+ * belongs to `doc`: the previous version would build its own again if asked.
+ * Not with -E or -D RULE in the table (there a rule's text can move rules).
+ */
+function patched(doc: IptablesDocument): ChainGraph | undefined {
+  const e = structuralEdit(doc);
+  const g = e && cache.get(e.prev);
+  const tg = g && g.byTable.get(e.table);
+  if (!e || !g || !tg) return undefined;
+  for (const c of e.next.commands) if (c.command === 'E' || (c.command === 'D' && c.hasRule)) return undefined;
+  for (const [from, to] of e.replaced) {
+    const c = from.chainName === undefined ? undefined : tg.chains.get(from.chainName);
+    const i = c ? c.rules.indexOf(from) : -1;
+    if (i < 0) continue; // not in the table after restore (flushed, deleted, other family)
+    c!.rules[i] = to;
+    const t = from.targetName === undefined ? undefined : tg.chains.get(from.targetName);
+    const j = t ? t.refs.indexOf(from) : -1;
+    if (j >= 0) t!.refs[j] = to;
+  }
+  tg.table = e.next;
+  g.byTable.delete(e.table);
+  g.byTable.set(e.next, tg);
+  cache.delete(e.prev);
   return g;
 }
 

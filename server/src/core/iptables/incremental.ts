@@ -244,7 +244,45 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
   }
   for (let i = bOld + 1; i <= prev.lines.length; i++) starts[i + delta] = S[i] + lenDelta;
   meta.set(doc, { starts, texts: delta ? m.texts + 1 : m.texts });
+
+  // ---- did every rule keep its chain and target? (then analyses can patch the previous result)
+  edits.delete(prev); // keep at most one previous document alive
+  if (delta === 0) {
+    const replaced: [CommandLine, CommandLine][] = [];
+    for (let i = 0; i < k; i++) {
+      const o = prev.lines[a + i];
+      const n = fresh[i];
+      if (o.kind !== 'command' && n.kind !== 'command') continue;
+      if (o.kind !== 'command' || n.kind !== 'command' || o.command !== 'A' || n.command !== 'A') return doc;
+      if (o.chainName !== n.chainName || o.targetName !== n.targetName || o.targetKind !== n.targetKind || o.hasRule !== n.hasRule || o.ipVersion !== n.ipVersion) return doc;
+      replaced.push([o, n]);
+    }
+    edits.set(doc, { prev, table: t, next: tables[prev.tables.indexOf(t)], replaced });
+  }
   return doc;
+}
+
+// ------------------------------------------------------ structural edits
+
+/**
+ * An edit after which every rule still has the same chain, target and command
+ * (`-A` lines edited in place, comments, blank lines): the chain graph is the
+ * previous one with the `replaced` rule nodes swapped in.
+ */
+export interface StructuralEdit {
+  prev: IptablesDocument;
+  /** The edited table: its block in `prev` and in the new document. */
+  table: TableBlock;
+  next: TableBlock;
+  /** Old and new node of each edited `-A` line. */
+  replaced: [CommandLine, CommandLine][];
+}
+
+const edits = new WeakMap<IptablesDocument, StructuralEdit>();
+
+/** How `doc` was made from its previous version, when the edit was structural (see StructuralEdit). */
+export function structuralEdit(doc: IptablesDocument): StructuralEdit | undefined {
+  return edits.get(doc);
 }
 
 // --------------------------------------------------------- per-line memos

@@ -1242,6 +1242,9 @@ export class LazyCommand implements CommandLine {
     materializer.errors = [];
     materializer.docFamily = this.#family;
     const r = materializer.parse(src, this.line, this.#col0, src.length, 0, this.table, null, true);
+    // Reset the shared parser so it keeps no token of this line: a token's text is a slice of
+    // the document, which would keep a closed document's whole text alive.
+    materializer.parse('', 0, 0, 0, 0, '', null, true);
     materializer.errors = [];
     const toks = r.tokens ?? [];
     return r.cmd ?? { kind: 'command', line: this.line, range: this.range, command: this.command, commandToken: toks[0], tokens: toks, table: this.table, flags: [] };

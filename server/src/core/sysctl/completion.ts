@@ -54,7 +54,7 @@ const KB_CANDIDATES = new Map<string, KeyCandidate[]>();
  */
 export const kbKeys: KeySource = (_doc, _line, settings) => {
   const ctx = sysctlContext(settings);
-  const cacheKey = `${ctx.kernel.text} ${ctx.ramBytes ?? ''}`;
+  const cacheKey = `${ctx.kernelLabelLong} ${ctx.ramBytes ?? ''}`;
   let list = KB_CANDIDATES.get(cacheKey);
   if (!list) {
     list = [];

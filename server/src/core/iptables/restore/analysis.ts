@@ -10,6 +10,7 @@
 import type { CommandLine, IptablesDocument, TableBlock } from '../ast';
 import { BUILTIN_CHAINS, isTableName } from '../ast';
 import { chainGraph, type ChainInfo, type TableGraph } from '../chains';
+import { structuralEdit } from '../incremental';
 import type { RuleFamily } from '../modules';
 
 export const HOOKS = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] as const;
@@ -77,6 +78,8 @@ export function restoreAnalysis(doc: IptablesDocument): RestoreAnalysis {
 
 function build(doc: IptablesDocument): RestoreAnalysis {
   const g = chainGraph(doc);
+  const p = patched(doc, g);
+  if (p) return p;
   const tables: TableAnalysis[] = [];
   const byBlock = new Map<TableBlock, TableAnalysis>();
   for (const tg of g.tables) {
@@ -85,6 +88,29 @@ function build(doc: IptablesDocument): RestoreAnalysis {
     byBlock.set(tg.table, ta);
   }
   return { tables, byBlock };
+}
+
+/**
+ * After an edit that kept every rule's chain and target (../incremental.ts),
+ * when the chain graph was patched too: the previous version's analysis with
+ * the edited rule nodes swapped into its edges (it then belongs to `doc`).
+ */
+function patched(doc: IptablesDocument, g: ReturnType<typeof chainGraph>): RestoreAnalysis | undefined {
+  const e = structuralEdit(doc);
+  const a = e && cache.get(e.prev);
+  const ta = a && a.byBlock.get(e.table);
+  if (!e || !a || !ta || a.tables.length !== g.tables.length || a.tables.some((x, i) => x.graph !== g.tables[i])) return undefined;
+  for (const [from, to] of e.replaced) {
+    const id = from.chainName === undefined ? undefined : ta.ids.get(from.chainName);
+    if (id === undefined) continue;
+    const list = ta.edges[id];
+    for (let i = 0; i < list.length; i++) if (list[i].rule === from) list[i] = { rule: to, from: list[i].from, to: list[i].to };
+  }
+  ta.block = e.next;
+  a.byBlock.delete(e.table);
+  a.byBlock.set(e.next, ta);
+  cache.delete(e.prev);
+  return a;
 }
 
 function analyseTable(graph: TableGraph): TableAnalysis {

@@ -257,19 +257,13 @@ function walkOptions(
   visit: (o: OptionNode, r: Resolution, loaded: Loaded[]) => boolean,
 ): Loaded[] {
   const loaded: Loaded[] = [];
-  let opts: OptionNode[] | undefined;
+  const opts: OptionNode[] = [];
+  for (const m of rule.matches) for (const o of m.options) opts.push(o);
+  if (rule.target) for (const o of rule.target.options) opts.push(o);
+  for (const o of rule.stray) opts.push(o);
+  if (!opts.length) return loaded;
   let sorted = true;
-  let last = -1;
-  const add = (o: OptionNode) => {
-    const c = optCol(o);
-    if (c < last) sorted = false;
-    last = c;
-    (opts ??= []).push(o);
-  };
-  for (const m of rule.matches) for (const o of m.options) add(o);
-  if (rule.target) for (const o of rule.target.options) add(o);
-  for (const o of rule.stray) add(o);
-  if (!opts) return loaded;
+  for (let i = 1; i < opts.length && sorted; i++) if (optCol(opts[i]) < optCol(opts[i - 1])) sorted = false;
   if (!sorted) opts.sort((a, b) => optCol(a) - optCol(b));
   const proto = rule.protocol;
   const protoSpec = proto && !proto.negated ? implicitModule(proto.value, family) : undefined;
@@ -503,6 +497,35 @@ const GENERIC: Readonly<Record<string, string>> = {
   '-i': 'i', '--in-interface': 'i', '-o': 'o', '--out-interface': 'o',
 };
 
+/** `a.b.c.d` or `a.b.c.d/n` with decimal parts 0-255 and n 0-32: valid without further checks (the common case). */
+function plainIPv4(v: string): boolean {
+  let part = 0;
+  let digits = 0;
+  let n = 0;
+  let i = 0;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && n === 0) return false; // leading zero: octal to inet_aton, let the full check decide
+      n = n * 10 + c - 48;
+      if (++digits > 3 || n > 255) return false;
+    } else if (c === 46 /* . */ && digits && part < 3) {
+      part++;
+      digits = n = 0;
+    } else break;
+  }
+  if (part !== 3 || !digits) return false;
+  if (i === v.length) return true;
+  if (v.charCodeAt(i) !== 47 /* / */ || i + 1 >= v.length || v.length - i - 1 > 2) return false;
+  let m = 0;
+  for (let j = i + 1; j < v.length; j++) {
+    const c = v.charCodeAt(j);
+    if (c < 48 || c > 57) return false;
+    m = m * 10 + c - 48;
+  }
+  return m <= 32 && !(v.length - i - 1 === 2 && v.charCodeAt(i + 1) === 48);
+}
+
 function genericValues(rule: RuleSpec, family: RuleFamily, out: Finding[]): void {
   for (const g of rule.generic) {
     const l = GENERIC[g.name];
@@ -510,7 +533,7 @@ function genericValues(rule: RuleSpec, family: RuleFamily, out: Finding[]): void
     if (!l || !v) continue;
     let problem: string | null = null;
     if (l === 'p') problem = validateProtocol(v.value);
-    else if (l === 's' || l === 'd') problem = validateAddressList(v.value, family);
+    else if (l === 's' || l === 'd') problem = family !== 'ipv6' && plainIPv4(v.value) ? null : validateAddressList(v.value, family);
     else problem = validateInterface(v.value);
     if (problem) err(out, v.range, `${problem} (${g.name})`);
   }

@@ -1,7 +1,0 @@
-import { iptablesService as s } from '../server/src/core/iptables/service';
-import { DEFAULT_SETTINGS } from '../server/src/core/settings';
-const text = process.argv[2].replace(/\\n/g, '\n');
-const i = text.indexOf('|'); const t = text.slice(0, i) + text.slice(i + 1);
-const before = text.slice(0, i).split('\n');
-const items = s.completion(s.parse(t), { line: before.length - 1, character: before[before.length - 1].length }, DEFAULT_SETTINGS);
-console.log(items.map((x) => x.label).join(' '), '|', JSON.stringify(items[0]?.range));
