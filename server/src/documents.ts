@@ -39,6 +39,16 @@ export class DocumentStore {
     return this.entries.get(uri)?.doc.getText();
   }
 
+  /** `p` moved into the document (line, then column within that line); O(log lines). */
+  clamp(uri: string, p: core.Position): core.Position {
+    const d = this.entries.get(uri)?.doc;
+    if (!d) return { line: 0, character: 0 };
+    const line = Math.max(0, Math.min(p.line, d.lineCount - 1));
+    const start = d.offsetAt({ line, character: 0 });
+    const len = d.offsetAt({ line, character: Number.MAX_SAFE_INTEGER }) - start;
+    return { line, character: Math.max(0, Math.min(p.character, len)) };
+  }
+
   uris(): string[] {
     return [...this.entries.keys()];
   }

@@ -31,10 +31,7 @@ function guard<P, R>(name: string, fn: (p: P) => R): (p: P) => R {
 
 /** Clamps a position into the document so a client's stale position cannot reach core out of range. */
 function clampPos(uri: string, p: lsp.Position): lsp.Position {
-  const text = store.text(uri) ?? '';
-  const lines = core.splitLines(text);
-  const line = Math.max(0, Math.min(p.line, lines.length - 1));
-  return { line, character: Math.max(0, Math.min(p.character, lines[line].text.length)) };
+  return store.clamp(uri, p);
 }
 
 function clampRange(uri: string, r: lsp.Range): lsp.Range {
@@ -43,30 +40,56 @@ function clampRange(uri: string, r: lsp.Range): lsp.Range {
   return a.line < b.line || (a.line === b.line && a.character <= b.character) ? { start: a, end: b } : { start: b, end: a };
 }
 
-// ---- diagnostics: pushed once per version, stale work skipped ----
+// ---- diagnostics: pushed once per version, stale work dropped ----
+// A change schedules a re-parse (incremental) on the next timer turn; the
+// diagnostics then run one more turn later, so that changes the editor has sent
+// meanwhile are read first: when the document moved on, the stale version is
+// not analysed at all (the newer version is scheduled instead). Each version's
+// diagnostics are pushed once (again only when the settings change).
 const pending = new Map<string, NodeJS.Timeout>();
+const published = new Map<string, { version: number; generation: number }>();
+let generation = 0;
+
 function scheduleDiagnostics(uri: string): void {
   clearTimeout(pending.get(uri));
   pending.set(
     uri,
     setTimeout(() => {
-      pending.delete(uri);
-      publishDiagnostics(uri);
+      const version = store.version(uri);
+      if (version === undefined) {
+        pending.delete(uri);
+        return;
+      }
+      try {
+        store.get(uri); // parse now; what arrives meanwhile is read before the diagnostics run
+      } catch (e) {
+        connection.console.error(`parsing failed for ${uri}: ${(e as Error)?.stack ?? String(e)}`);
+      }
+      pending.set(
+        uri,
+        setTimeout(() => {
+          pending.delete(uri);
+          if (store.version(uri) === version) publishDiagnostics(uri, version);
+        }, 0),
+      );
     }, 0),
   );
 }
-function publishDiagnostics(uri: string): void {
-  const version = store.version(uri);
-  if (version === undefined) return;
+function publishDiagnostics(uri: string, version: number): void {
+  const last = published.get(uri);
+  if (last && last.version === version && last.generation === generation) return;
   try {
     const a = store.get(uri);
     const diagnostics = a ? core.diagnose(a, settings).map((f) => toDiagnostic(f, uri)) : [];
-    if (store.version(uri) === version) connection.sendDiagnostics({ uri, version, diagnostics });
+    if (store.version(uri) !== version) return;
+    connection.sendDiagnostics({ uri, version, diagnostics });
+    published.set(uri, { version, generation });
   } catch (e) {
     connection.console.error(`diagnostics failed for ${uri}: ${(e as Error)?.stack ?? String(e)}`);
   }
 }
 function republishAll(): void {
+  generation++;
   for (const uri of store.uris()) scheduleDiagnostics(uri);
 }
 
@@ -127,6 +150,7 @@ connection.onDidChangeTextDocument((p) => {
 connection.onDidCloseTextDocument((p) => {
   clearTimeout(pending.get(p.textDocument.uri));
   pending.delete(p.textDocument.uri);
+  published.delete(p.textDocument.uri);
   store.close(p.textDocument.uri);
   connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
 });

@@ -12,7 +12,8 @@ interface Estimate {
   /** Column where the hint goes (end of the line). */
   end: number;
   label: string;
-  tooltip: string;
+  /** Built only for inlay hints (code lenses show no tooltip). */
+  tooltip: () => string;
 }
 
 function estimates(doc: IptablesDocument, range: Range | undefined): Estimate[] {
@@ -27,14 +28,24 @@ function estimates(doc: IptablesDocument, range: Range | undefined): Estimate[] 
         line: t.startLine,
         end: t.header.range.end.character,
         label: `${fmt(tg.ruleCount)} rule${tg.ruleCount === 1 ? '' : 's'}`,
-        tooltip: `${fmt(tg.ruleCount)} rules in table \`${t.name}\` after iptables-restore runs it (${fmt(tg.chains.size)} chains).`,
+        tooltip: () => `${fmt(tg.ruleCount)} rules in table \`${t.name}\` after iptables-restore runs it (${fmt(tg.chains.size)} chains).`,
       });
     }
-    for (const d of t.chains) {
-      if (d.line < from || d.line > to || d.fromCommand) continue;
+    // chains are in line order: start at the first one inside the range
+    const cs = t.chains;
+    let lo = 0;
+    let hi = cs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cs[mid].line < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < cs.length && cs[i].line <= to; i++) {
+      const d = cs[i];
+      if (d.fromCommand) continue;
       const c = tg.chains.get(d.name);
       if (!c) continue;
-      out.push({ line: d.line, end: d.range.end.character, label: chainLabel(tg, c), tooltip: chainExplanation(tg, c) });
+      out.push({ line: d.line, end: d.range.end.character, label: chainLabel(tg, c), tooltip: () => chainExplanation(tg, c) });
     }
   }
   return out.sort((a, b) => a.line - b.line);
@@ -42,7 +53,7 @@ function estimates(doc: IptablesDocument, range: Range | undefined): Estimate[] 
 
 export function inlayHints(doc: IptablesDocument, range: Range, settings: Settings): InlayHint[] {
   if (!settings.inlayHints.chains) return [];
-  return estimates(doc, range).map((e) => ({ position: { line: e.line, character: e.end }, label: e.label, tooltip: e.tooltip, paddingLeft: true }));
+  return estimates(doc, range).map((e) => ({ position: { line: e.line, character: e.end }, label: e.label, tooltip: e.tooltip(), paddingLeft: true }));
 }
 
 export function codeLenses(doc: IptablesDocument, range: Range | undefined, settings: Settings): CodeLens[] {

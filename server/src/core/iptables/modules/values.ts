@@ -930,7 +930,9 @@ export function validateOptionValue(option: OptionSpec, values: readonly string[
     if (hit !== undefined) return hit;
     const result = checkValues(option, values, family);
     if (m.size >= MEMO_LIMIT) m.clear();
-    m.set(values[0], result);
+    // Keep copies: the value (and a message quoting it) are slices of the document's text, and
+    // the memo outlives the document; a slice would keep a closed document's whole text alive.
+    m.set(detach(values[0]), detach(result));
     return result;
   }
   return checkValues(option, values, family);
@@ -938,6 +940,8 @@ export function validateOptionValue(option: OptionSpec, values: readonly string[
 
 const MEMO = new WeakMap<OptionSpec, Map<string, ValueProblem | null>[]>();
 const MEMO_LIMIT = 1024;
+/** A deep copy made of fresh strings (JSON.parse builds new ones). */
+const detach = <T>(x: T): T => (x === null ? x : (JSON.parse(JSON.stringify(x)) as T));
 
 function checkValues(option: OptionSpec, values: readonly string[], family: RuleFamily): ValueProblem | null {
   const n = values.length;
