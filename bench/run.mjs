@@ -15,7 +15,11 @@
 // table into README.md between <!-- bench:start --> and <!-- bench:end -->.
 //
 //   npm run bench -- [--sizes=1000,10000,30000] [--runs=3] [--no-corpus] [--no-package]
-//                    [--readme] [--cpu-prof=DIR] [--out=FILE]
+//                    [--readme] [--cpu-prof=DIR] [--dev-build] [--out=FILE]
+//
+// --cpu-prof runs the server under `node --cpu-prof` (profiles in DIR, default
+// bench/profiles; summarise with bench/profile-summary.mjs); --dev-build measures the
+// unminified bundle, so that the profile names functions.
 //
 // The server and CLI measured are the production bundles (`npm run package` builds them),
 // copied to a scratch directory so a parallel rebuild of dist/ cannot change them mid-run.
@@ -38,6 +42,7 @@ const SIZES = String(args.sizes ?? '1000,10000,30000').split(',').filter(Boolean
 const RUNS = Math.max(1, Number(args.runs ?? 3));
 const ENDPOINTS = 3;
 const EDITS = 20;
+const EDIT_KINDS = ['value', 'target', 'value', 'new line'];
 const HOVERS = 200;
 const WINDOWS = 100;
 const WINDOW_LINES = 60;
@@ -139,7 +144,7 @@ function hoverPositions(lines, n) {
   return out;
 }
 
-/** Rule lines (`-A …`) around the middle of the document, one per edit. */
+/** Rule lines (`-A …` with a digit and a jump) around the middle of the document, one per edit. */
 function editLines(lines, n) {
   const mid = Math.floor(lines.length / 2);
   const out = [];
@@ -147,7 +152,7 @@ function editLines(lines, n) {
   for (let k = 0; out.length < n && k < lines.length; k++) {
     const off = Math.floor(k / 2) * 53 * (k % 2 ? -1 : 1);
     let l = mid + off;
-    while (l >= 0 && l < lines.length && (!/^-A \S+ .*\d/.test(lines[l]) || used.has(l))) l++;
+    while (l >= 0 && l < lines.length && (!/^-A \S+ .*\d.* -[jg] \S/.test(lines[l]) || used.has(l))) l++;
     if (l >= 0 && l < lines.length) {
       used.add(l);
       out.push(l);
@@ -160,7 +165,7 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
   const text = readFileSync(file, 'utf8');
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const c = new LspClient(serverJs, { nodeArgs, cwd: WORK });
-  const r = { hover: [], inlay: [], lensWhole: [], lensResolve: [], edits: [], info: {} };
+  const r = { hover: [], inlay: [], lensWhole: [], lensResolve: [], edits: [], editKinds: [], info: {} };
   try {
     await c.initialize();
     const uri = pathToFileURL(file).href;
@@ -175,6 +180,7 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
     r.diagnostics = d.params.diagnostics.length;
     const afterOpen = c.memory();
     r.rssAfterOpen = afterOpen.rss;
+    r.hwmPhases = { open: afterOpen.hwm };
 
     const lines = splitLines(text);
     const doc = { textDocument: { uri } };
@@ -184,7 +190,9 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
       const range = { start: { line: start, character: 0 }, end: { line: Math.min(lines.length - 1, start + WINDOW_LINES), character: 0 } };
       r.inlay.push((await c.timed('textDocument/inlayHint', { ...doc, range })).ms);
     }
+    r.hwmPhases.hoverInlay = c.memory().hwm;
     await lenses(c, doc, lines, r);
+    r.hwmPhases.lenses = c.memory().hwm;
 
     // What an editor also asks for once after opening (not budgeted; reported).
     for (const [k, m, extra] of [
@@ -194,29 +202,37 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
     ]) {
       try {
         r.info[k] = (await c.timed(m, { ...doc, ...extra })).ms;
+        r.hwmPhases[k] = c.memory().hwm;
       } catch (e) {
         r.info[k] = NaN;
         log(`  ${k}: ${e.message}`);
       }
     }
 
-    // One-rule edits in the middle, as an editor sends them (incremental ranges).
+    // One-rule edits in the middle, as an editor sends them (incremental ranges), in a
+    // fixed mix: a value retyped (address, port, probability …), the jump target
+    // retyped (the graph changes), and a rule pasted as a new line (lines move).
     for (const [k, L] of editLines(lines, EDITS).entries()) {
       let change;
       let at = L;
-      if (k % 4 === 3) {
-        // paste a copy of the rule below it (a new line)
-        change = { range: { start: { line: L + 1, character: 0 }, end: { line: L + 1, character: 0 } }, text: lines[L] + '\n' };
-        lines.splice(L + 1, 0, lines[L]);
+      const kind = EDIT_KINDS[k % EDIT_KINDS.length];
+      const s = lines[L];
+      const jump = s.search(/ -[jg] \S/);
+      if (kind === 'new line') {
+        change = { range: { start: { line: L + 1, character: 0 }, end: { line: L + 1, character: 0 } }, text: s + '\n' };
+        lines.splice(L + 1, 0, s);
         at = L + 1;
       } else {
-        // retype the last digit of the rule (a port, address or probability)
-        const s = lines[L];
-        let j = s.length - 1;
-        while (j >= 0 && !(s[j] >= '0' && s[j] <= '9')) j--;
-        const digit = String((Number(s[j]) + 1) % 10);
-        change = { range: { start: { line: L, character: j }, end: { line: L, character: j + 1 } }, text: digit };
-        lines[L] = s.slice(0, j) + digit + s.slice(j + 1);
+        // value: the last digit before the jump; target: the last character of the target name
+        let j;
+        if (kind === 'target' && jump >= 0) j = jump + 4 + s.slice(jump + 4).search(/\s|$/) - 1;
+        else {
+          j = (jump >= 0 ? jump : s.length) - 1;
+          while (j >= 0 && !(s[j] >= '0' && s[j] <= '9')) j--;
+        }
+        const ch = s[j] >= '0' && s[j] <= '9' ? String((Number(s[j]) + 1) % 10) : s[j] === 'Z' ? 'Y' : 'Z';
+        change = { range: { start: { line: L, character: j }, end: { line: L, character: j + 1 } }, text: ch };
+        lines[L] = s.slice(0, j) + ch + s.slice(j + 1);
       }
       version++;
       const p = c.diagnosticsFor(uri, version);
@@ -224,11 +240,13 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
       c.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
       await p;
       r.edits.push(performance.now() - te);
+      r.editKinds.push({ kind, ms: r.edits[r.edits.length - 1] });
       // the editor then asks about what is on screen around the edit
       r.hover.push((await c.timed('textDocument/hover', { ...doc, position: { line: at, character: 4 } })).ms);
       const start = Math.max(0, at - WINDOW_LINES / 2);
       r.inlay.push((await c.timed('textDocument/inlayHint', { ...doc, range: { start: { line: start, character: 0 }, end: { line: start + WINDOW_LINES, character: 0 } } })).ms);
     }
+    r.hwmPhases.edits = c.memory().hwm;
     await lenses(c, doc, lines, r, 1);
     r.peakRss = c.memory().hwm;
   } finally {
@@ -287,7 +305,12 @@ function prepareBundles() {
   const dist = join(WORK, 'dist');
   mkdirSync(dist, { recursive: true });
   let pkgNote = null;
-  if (args.package !== false && !args['no-package']) {
+  if (args['dev-build']) {
+    // unminified, for readable --cpu-prof profiles
+    log('building development bundles (node esbuild.mjs) …');
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    pkgNote = 'development build (--dev-build): bundle sizes are not the shipped ones';
+  } else if (args.package !== false && !args['no-package']) {
     log('packaging (npm run package) …');
     const r = spawnSync('npm', ['run', 'package'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) pkgNote = `npm run package failed: ${(r.stderr?.toString() ?? '').slice(-800)}`;
@@ -362,6 +385,7 @@ async function main() {
       openCpuMs: m((r) => r.sv.openCpuMs),
       editP95Ms: m((r) => pct(r.sv.edits, 95)),
       editMedianMs: m((r) => median(r.sv.edits)),
+      editByKindMs: Object.fromEntries(EDIT_KINDS.filter((k, i) => EDIT_KINDS.indexOf(k) === i).map((k) => [k, m((r) => median(r.sv.editKinds.filter((e) => e.kind === k).map((e) => e.ms)))])),
       hoverP99Ms: m((r) => pct(r.sv.hover, 99)),
       inlayP99Ms: m((r) => pct(r.sv.inlay, 99)),
       lensWholeP99Ms: m((r) => pct(r.sv.lensWhole, 99)),
@@ -379,6 +403,7 @@ async function main() {
       translateCpuMs: tr ? m((r) => r.tr.cpuMs) : NaN,
       translateOk: tr ? runs.every((r) => r.tr.ok) : null,
       translateNote: tr ? (runs.every((r) => r.tr.ok) ? undefined : `exit ${runs[0].tr.code}: ${runs[0].tr.stderr.trim().split('\n')[0]}`) : translateSkip,
+      peakRssByPhase: runs[0].sv.hwmPhases,
       runs: runs.map((r) => ({ openMs: r.sv.openMs, edits: r.sv.edits, hoverP99: pct(r.sv.hover, 99), inlayP99: pct(r.sv.inlay, 99), lensWhole: r.sv.lensWhole, peakRss: r.sv.peakRss, lintMs: r.li.ms, translateMs: r.tr?.ms, rawMs: r.raw.ms })),
     });
   }
@@ -479,6 +504,7 @@ function render(rep) {
     ['open ÷ raw split', (r) => ratio(r.openMs / r.rawSplitMs)],
     ['**edit → diagnostics p95**', (r) => ms(r.editP95Ms)],
     ['  edit ÷ open', (r) => ratio(r.editP95Ms / r.openMs)],
+    ['  edit medians: value / target / new line', (r) => Object.values(r.editByKindMs ?? {}).map(ms).join(' / ')],
     ['**hover p99**', (r) => ms(r.hoverP99Ms)],
     ['**inlay hints p99** (60 lines)', (r) => ms(r.inlayP99Ms)],
     ['**code lenses p99** (whole-doc request)', (r) => `${ms(r.lensWholeP99Ms)} (${num(r.lensCount)})`],

@@ -43,10 +43,12 @@ export class DocumentStore {
   clamp(uri: string, p: core.Position): core.Position {
     const d = this.entries.get(uri)?.doc;
     if (!d) return { line: 0, character: 0 };
-    const line = Math.max(0, Math.min(p.line, d.lineCount - 1));
+    // A broken client may send strings, NaN or fractions: those become integers first.
+    const int = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? Math.floor(x) : 0);
+    const line = Math.max(0, Math.min(int(p?.line), d.lineCount - 1));
     const start = d.offsetAt({ line, character: 0 });
     const len = d.offsetAt({ line, character: Number.MAX_SAFE_INTEGER }) - start;
-    return { line, character: Math.max(0, Math.min(p.character, len)) };
+    return { line, character: Math.max(0, Math.min(int(p?.character), len)) };
   }
 
   uris(): string[] {

@@ -151,8 +151,12 @@ connection.onDidCloseTextDocument((p) => {
   clearTimeout(pending.get(p.textDocument.uri));
   pending.delete(p.textDocument.uri);
   published.delete(p.textDocument.uri);
+  lensCache.delete(p.textDocument.uri);
   store.close(p.textDocument.uri);
   connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+  // V8 keeps the subject of the last successful RegExp match alive (RegExp.lastMatch): when
+  // that is a slice of the closed document, its whole text would stay. Match on '' instead.
+  /^/.test('');
 });
 
 connection.onHover(
@@ -198,11 +202,20 @@ connection.languages.inlayHint.on(
   }),
 );
 
+// Code lenses have no range in LSP: the editor asks for the whole document (again
+// after each change and on scrolling); the answer is kept per version.
+const lensCache = new Map<string, { version: number; generation: number; lenses: lsp.CodeLens[] }>();
 connection.onCodeLens(
   guard('codeLens', (p: lsp.CodeLensParams): lsp.CodeLens[] => {
-    const a = store.get(p.textDocument.uri);
-    if (!a?.service.codeLenses) return [];
-    return a.service.codeLenses(a.doc, undefined, settings).map((l) => ({ range: l.range, command: { title: l.title, command: '' } }));
+    const uri = p.textDocument.uri;
+    const version = store.version(uri);
+    const hit = lensCache.get(uri);
+    if (hit && hit.version === version && hit.generation === generation) return hit.lenses;
+    const a = store.get(uri);
+    if (!a?.service.codeLenses || version === undefined) return [];
+    const lenses = a.service.codeLenses(a.doc, undefined, settings).map((l) => ({ range: l.range, command: { title: l.title, command: '' } }));
+    lensCache.set(uri, { version, generation, lenses });
+    return lenses;
   }),
 );
 

@@ -10,10 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { IptablesDocument } from '../../server/src/core/iptables/ast';
+import type { CommandLine, IptablesDocument } from '../../server/src/core/iptables/ast';
+import { chainGraph, evaluations } from '../../server/src/core/iptables/chains';
 import { diagnose } from '../../server/src/core/iptables/diagnostics';
 import { reparseIptables } from '../../server/src/core/iptables/incremental';
 import { parseIptables } from '../../server/src/core/iptables/parse';
+import { restoreAnalysis } from '../../server/src/core/iptables/restore/analysis';
 import { iptablesService } from '../../server/src/core/iptables/service';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 
@@ -157,7 +159,7 @@ interface Stats {
 
 /**
  * Applies `n` random edits, re-parsing incrementally each time, and compares with a
- * full parse; diagnostics too on every `diagEvery`-th edit.
+ * full parse; diagnostics too on two edits in every `diagEvery`.
  */
 function check(name: string, text: string, n: number, seed: number, stats: Stats, diagEvery = 1, cr = false): void {
   const r = rng(seed);
@@ -171,7 +173,8 @@ function check(name: string, text: string, n: number, seed: number, stats: Stats
     const full = parseIptables(next);
     const where = `${name}: edit ${i + 1} (${JSON.stringify(e).slice(0, 160)})`;
     assertSameDoc(inc, full, where);
-    if (i % diagEvery === 0) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `${where}: diagnostics`);
+    // in pairs: the second of two diagnosed versions exercises the analyses patched from the first
+    if (i % diagEvery < 2) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `${where}: diagnostics`);
     stats.edits++;
     if (inc.lines.length > 0 && inc.lines[0] === prev.lines[0] && next !== text) stats.incremental++;
     prev = inc;
@@ -248,6 +251,83 @@ test('incremental re-parse: a one-character edit inside a rule keeps every other
   assert.equal(moved.lines[0], inc.lines[0]);
   assert.equal(moved.lines.length, inc.lines.length + 1);
   assertSameDoc(moved, parseIptables(pasted), 'pasted line');
+});
+
+test('an in-place rule edit patches the chain graph and restore analysis of the previous version', () => {
+  const prev = parseIptables(HAND);
+  const g = chainGraph(prev);
+  const ra = restoreAnalysis(prev);
+  diagnose(prev, DEFAULT_SETTINGS);
+  const at = HAND.indexOf('--dport 22') + 9;
+  const text = HAND.slice(0, at) + '3' + HAND.slice(at + 1);
+  const next = reparseIptables(prev, text);
+  const line = text.split('\n').findIndex((l) => l.includes('--dport 23'));
+  assert.equal(chainGraph(next), g, 'graph patched');
+  assert.equal(restoreAnalysis(next), ra, 'analysis patched');
+  const input = g.byTable.get(next.tables[1])!.chains.get('INPUT')!;
+  assert.ok(input.rules.includes(next.lines[line] as CommandLine), 'the new node is in the graph');
+  assert.ok(!input.rules.includes(prev.lines[line] as CommandLine), 'the old node is not');
+  assert.deepStrictEqual(diagnose(next, DEFAULT_SETTINGS), diagnose(parseIptables(text), DEFAULT_SETTINGS));
+  // the previous version builds its own graph again when asked
+  assert.notEqual(chainGraph(prev), g);
+  assert.ok(chainGraph(prev).byTable.get(prev.tables[1])!.chains.get('INPUT')!.rules.includes(prev.lines[line] as CommandLine));
+  // a new jump target: still patched (references and children redone)
+  const j = text.indexOf('-j SVC');
+  const text2 = text.slice(0, j) + '-j LATER' + text.slice(j + 6);
+  const next2 = reparseIptables(next, text2);
+  assert.equal(chainGraph(next2), g);
+  assert.deepStrictEqual(diagnose(next2, DEFAULT_SETTINGS), diagnose(parseIptables(text2), DEFAULT_SETTINGS));
+  // a rule moved to another chain: a new graph
+  const c = text2.indexOf('-A SVC -s');
+  const text3 = text2.slice(0, c) + '-A INPUT -s' + text2.slice(c + 9);
+  const next3 = reparseIptables(next2, text3);
+  assert.notEqual(chainGraph(next3), g);
+  assert.deepStrictEqual(diagnose(next3, DEFAULT_SETTINGS), diagnose(parseIptables(text3), DEFAULT_SETTINGS));
+});
+
+/** A chain graph as plain data: per table and chain, rules and references by line, children, worst cases. */
+function graphData(doc: IptablesDocument): unknown {
+  return chainGraph(doc).tables.map((tg) => ({
+    table: tg.table.name,
+    startLine: tg.table.startLine,
+    ruleCount: tg.ruleCount,
+    chains: [...tg.chains.values()].map((c) => ({
+      name: c.name,
+      rules: c.rules.map((r) => r.line),
+      refs: c.refs.map((r) => r.line),
+      kids: c.kids.map((k) => k.name),
+      deleted: c.deleted,
+      policy: c.policy,
+      eval: evaluations(tg).get(c.name),
+    })),
+  }));
+}
+
+test('retargeted rules: the patched graph (references, children, worst cases) equals a new one', { skip: !generator && 'gen-kube-proxy-dump.mjs is not beside the repository' }, () => {
+  let text = execFileSync(process.execPath, [generator!, '40', '3']).toString();
+  let doc = parseIptables(text);
+  const r = rng(3);
+  let patched = 0;
+  for (let i = 0; i < 40; i++) {
+    chainGraph(doc);
+    for (const tg of chainGraph(doc).tables) evaluations(tg);
+    const lines = text.split('\n');
+    const rules = lines.map((l, n) => [l, n] as const).filter(([l]) => / -j KUBE-/.test(l));
+    const [line, n] = rules[Math.floor(r() * rules.length)];
+    const chains = lines.filter((l) => l.startsWith(':KUBE-')).map((l) => l.slice(1, l.indexOf(' ')));
+    const target = r() < 0.2 ? 'KUBE-NOWHERE' : r() < 0.2 ? line.slice(line.indexOf(' -j ') + 4).split(' ')[0] : chains[Math.floor(r() * chains.length)];
+    const edited = line.replace(/ -j \S+/, ` -j ${target}`);
+    const next = lines.slice(0, n).concat(edited, lines.slice(n + 1)).join('\n');
+    const before = chainGraph(doc);
+    const inc = reparseIptables(doc, next);
+    if (chainGraph(inc) === before) patched++;
+    const full = parseIptables(next);
+    assert.deepStrictEqual(graphData(inc), graphData(full), `edit ${i}: line ${n} → ${target}`);
+    if (i % 5 === 0) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `edit ${i}: diagnostics`);
+    doc = inc;
+    text = next;
+  }
+  assert.ok(patched > 30, `only ${patched} of 40 edits patched the graph`);
 });
 
 test('incremental re-parse equals a full parse: generated kube-proxy dump', { skip: !generator && 'gen-kube-proxy-dump.mjs is not beside the repository' }, () => {

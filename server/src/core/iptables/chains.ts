@@ -44,6 +44,8 @@ export interface TableGraph {
   ruleCount: number;
   /** Worst-case evaluations per chain name, filled on first use. */
   evals?: Map<string, Evaluation>;
+  /** `evals` lacks the chains an edit changed (see patched()): they are filled on use. */
+  evalsPartial?: boolean;
 }
 
 export interface Evaluation {
@@ -73,10 +75,12 @@ export function chainGraph(doc: IptablesDocument): ChainGraph {
 }
 
 /**
- * After an edit that kept every rule's chain and target (incremental.ts), the
- * previous version's graph with the edited rule nodes swapped in. The graph then
- * belongs to `doc`: the previous version would build its own again if asked.
- * Not with -E or -D RULE in the table (there a rule's text can move rules).
+ * After an edit that kept every rule in its chain and place (incremental.ts):
+ * the previous version's graph with the edited rule nodes swapped in and, where
+ * a rule's target changed, the references, the chain's children and the worst
+ * cases of the chains above it redone. The graph then belongs to `doc`: the
+ * previous version builds its own again if asked. Not with -E or -D RULE in the
+ * table (there a rule's text can move rules between chains).
  */
 function patched(doc: IptablesDocument): ChainGraph | undefined {
   const e = structuralEdit(doc);
@@ -84,20 +88,81 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
   const tg = g && g.byTable.get(e.table);
   if (!e || !g || !tg) return undefined;
   for (const c of e.next.commands) if (c.command === 'E' || (c.command === 'D' && c.hasRule)) return undefined;
+  const linked = (name: string | undefined): ChainInfo | undefined => {
+    const c = name === undefined ? undefined : tg.chains.get(name);
+    return c && !c.builtin && !c.deleted ? c : undefined;
+  };
+  let order: Map<ChainInfo, number> | undefined;
   for (const [from, to] of e.replaced) {
     const c = from.chainName === undefined ? undefined : tg.chains.get(from.chainName);
     const i = c ? c.rules.indexOf(from) : -1;
-    if (i < 0) continue; // not in the table after restore (flushed, deleted, other family)
-    c!.rules[i] = to;
-    const t = from.targetName === undefined ? undefined : tg.chains.get(from.targetName);
-    const j = t ? t.refs.indexOf(from) : -1;
-    if (j >= 0) t!.refs[j] = to;
+    if (!c || i < 0) continue; // not in the table after restore (flushed, deleted, other family)
+    c.rules[i] = to;
+    const was = linked(from.targetName);
+    const now = linked(to.targetName);
+    const at = was ? was.refs.indexOf(from) : -1;
+    if (at >= 0) was!.refs.splice(at, 1);
+    if (now) {
+      // references are in chain order, then rule order (as build() lists them)
+      if (!order) {
+        order = new Map();
+        for (const x of tg.chains.values()) order.set(x, order.size);
+      }
+      const key = (r: CommandLine): number => {
+        const x = tg.chains.get(r.chainName!)!;
+        return order!.get(x)! * 2 ** 26 + x.rules.indexOf(r);
+      };
+      const k = key(to);
+      let lo = 0;
+      let hi = now.refs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (key(now.refs[mid]) < k) lo = mid + 1;
+        else hi = mid;
+      }
+      now.refs.splice(lo, 0, to);
+    }
+    if (was !== now) {
+      const kids = new Set<ChainInfo>();
+      for (const r of c.rules) {
+        const t = linked(r.targetName);
+        if (t) kids.add(t);
+      }
+      c.kids = [...kids];
+      staleAbove(tg, c);
+    }
   }
   tg.table = e.next;
   g.byTable.delete(e.table);
   g.byTable.set(e.next, tg);
   cache.delete(e.prev);
   return g;
+}
+
+/** Drops the worst cases of `c` and of every chain that reaches it (they are computed again on use). */
+function staleAbove(tg: TableGraph, c: ChainInfo): void {
+  const ev = tg.evals;
+  if (!ev) return;
+  for (const x of ev.values()) {
+    if (x.loop) {
+      tg.evals = undefined; // with loops the numbers depend on the walk order: compute all again
+      return;
+    }
+  }
+  const todo = [c];
+  const seen = new Set<ChainInfo>(todo);
+  while (todo.length) {
+    const x = todo.pop()!;
+    ev.delete(x.name);
+    for (const r of x.refs) {
+      const p = r.chainName === undefined ? undefined : tg.chains.get(r.chainName);
+      if (p && !seen.has(p)) {
+        seen.add(p);
+        todo.push(p);
+      }
+    }
+  }
+  tg.evalsPartial = true;
 }
 
 /** The graph of the table a line belongs to, or undefined outside tables. */
@@ -268,8 +333,9 @@ function ruleText(cmd: CommandLine): string {
  * memo; a back edge — a loop — counts 0).
  */
 export function evaluations(g: TableGraph): Map<string, Evaluation> {
-  if (g.evals) return g.evals;
-  const memo = new Map<string, Evaluation>();
+  if (g.evals && !g.evalsPartial) return g.evals;
+  const partial = g.evals;
+  const memo = partial ?? new Map<string, Evaluation>();
   const onStack = new Set<ChainInfo>();
   interface Frame {
     c: ChainInfo;
@@ -319,6 +385,16 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
     }
   }
   g.evals = memo;
+  if (partial) {
+    g.evalsPartial = false;
+    // an edit made a loop: with loops the numbers depend on the walk order, so walk it all
+    for (const x of memo.values()) {
+      if (x.loop) {
+        g.evals = undefined;
+        return evaluations(g);
+      }
+    }
+  }
   return memo;
 }
 

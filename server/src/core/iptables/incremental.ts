@@ -55,6 +55,12 @@ function metaOf(doc: IptablesDocument): Meta {
   return m;
 }
 
+/** Line start offsets of a document this module has seen (LF or no line endings), else undefined. */
+export function knownLineStarts(doc: IptablesDocument): number[] | undefined {
+  const s = meta.get(doc)?.starts;
+  return s ? Array.from(s.subarray(0, s.length - 1)) : undefined;
+}
+
 /** Re-parses `text` reusing `prev` where that gives the same result as a full parse. */
 export function reparseIptables(prev: IptablesDocument, text: string): IptablesDocument {
   if (text === prev.text) return prev;
@@ -254,7 +260,7 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
       const n = fresh[i];
       if (o.kind !== 'command' && n.kind !== 'command') continue;
       if (o.kind !== 'command' || n.kind !== 'command' || o.command !== 'A' || n.command !== 'A') return doc;
-      if (o.chainName !== n.chainName || o.targetName !== n.targetName || o.targetKind !== n.targetKind || o.hasRule !== n.hasRule || o.ipVersion !== n.ipVersion) return doc;
+      if (o.chainName !== n.chainName || o.hasRule !== n.hasRule || o.ipVersion !== n.ipVersion) return doc;
       replaced.push([o, n]);
     }
     edits.set(doc, { prev, table: t, next: tables[prev.tables.indexOf(t)], replaced });
@@ -265,9 +271,10 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
 // ------------------------------------------------------ structural edits
 
 /**
- * An edit after which every rule still has the same chain, target and command
- * (`-A` lines edited in place, comments, blank lines): the chain graph is the
- * previous one with the `replaced` rule nodes swapped in.
+ * An edit after which every rule still has the same chain and command, at the
+ * same place (`-A` lines edited in place, comments, blank lines): the chain
+ * graph is the previous one with the `replaced` rule nodes swapped in (and, where
+ * a rule's jump target changed, that chain's edges redone).
  */
 export interface StructuralEdit {
   prev: IptablesDocument;

@@ -2,12 +2,20 @@
 
 import type { Position } from '../types';
 import type { IptablesDocument, IptLine } from './ast';
+import { knownLineStarts } from './incremental';
 
 const starts = new WeakMap<IptablesDocument, number[]>();
 
 /** Offsets of every line start (computed once per document). */
 export function lineStarts(doc: IptablesDocument): number[] {
   let s = starts.get(doc);
+  if (!s) s = knownLineStarts(doc); // an incremental re-parse keeps them up to date
+  if (!s && (doc.eol === 'lf' || doc.eol === 'none')) {
+    // no CR anywhere: the native search is much faster than a loop over every character
+    s = [0];
+    const t = doc.text;
+    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) s.push(i + 1);
+  }
   if (!s) {
     s = [0];
     const t = doc.text;
@@ -19,8 +27,8 @@ export function lineStarts(doc: IptablesDocument): number[] {
         s.push(i + 1);
       }
     }
-    starts.set(doc, s);
   }
+  starts.set(doc, s);
   return s;
 }
 

@@ -100,17 +100,53 @@ function patched(doc: IptablesDocument, g: ReturnType<typeof chainGraph>): Resto
   const a = e && cache.get(e.prev);
   const ta = a && a.byBlock.get(e.table);
   if (!e || !a || !ta || a.tables.length !== g.tables.length || a.tables.some((x, i) => x.graph !== g.tables[i])) return undefined;
+  let retargeted = false;
   for (const [from, to] of e.replaced) {
     const id = from.chainName === undefined ? undefined : ta.ids.get(from.chainName);
     if (id === undefined) continue;
+    if (from.targetName !== to.targetName) {
+      // the chain's edges again (from the patched graph), and the hooks below
+      const c = ta.graph.chains.get(from.chainName!)!;
+      const list: Edge[] = [];
+      for (const r of c.rules) if (r.targetName !== undefined && isUserChain(ta.graph.chains.get(r.targetName))) list.push({ rule: r, from: c.name, to: r.targetName });
+      ta.edges[id] = list;
+      retargeted = true;
+      continue;
+    }
     const list = ta.edges[id];
     for (let i = 0; i < list.length; i++) if (list[i].rule === from) list[i] = { rule: to, from: list[i].from, to: list[i].to };
   }
+  if (retargeted && ta.known) ta.mask = hookMasks(ta.block.name, ta.ids, ta.edges);
   ta.block = e.next;
   a.byBlock.delete(e.table);
   a.byBlock.set(e.next, ta);
   cache.delete(e.prev);
   return a;
+}
+
+/** The hook bits reaching each chain id, from the edges (what analyseTable computes). */
+function hookMasks(table: string, ids: Map<string, number>, edges: Edge[][]): Uint8Array {
+  const mask = new Uint8Array(edges.length);
+  const to = edges.map((list) => Int32Array.from(list, (e) => ids.get(e.to)!));
+  const stack: number[] = [];
+  for (const b of BUILTIN_CHAINS[table as keyof typeof BUILTIN_CHAINS]) {
+    const bit = HOOK_BIT[b];
+    const start = ids.get(b);
+    if (start === undefined) continue;
+    mask[start] |= bit;
+    stack.push(start);
+    while (stack.length) {
+      const c = stack.pop()!;
+      const ts = to[c];
+      for (let i = 0; i < ts.length; i++) {
+        const n = ts[i];
+        if (mask[n] & bit) continue;
+        mask[n] |= bit;
+        stack.push(n);
+      }
+    }
+  }
+  return mask;
 }
 
 function analyseTable(graph: TableGraph): TableAnalysis {

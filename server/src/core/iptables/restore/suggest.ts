@@ -31,6 +31,45 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[m];
 }
 
+const counts = new Int32Array(128);
+
+/**
+ * A lower bound of the edit distance of lower-cased `a` and lower-cased `b`
+ * without building either: every edit changes the character counts by at most 2,
+ * so the distance is at least half their difference. 0 (no bound) for non-ASCII.
+ */
+function countBound(a: string, b: string): number {
+  let bad = false;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c >= 128) bad = true;
+    else counts[c >= 65 && c <= 90 ? c + 32 : c]++;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c >= 128) bad = true;
+    else counts[c >= 65 && c <= 90 ? c + 32 : c]--;
+  }
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 128) {
+      const k = c >= 65 && c <= 90 ? c + 32 : c;
+      diff += Math.abs(counts[k]);
+      counts[k] = 0;
+    }
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c < 128) {
+      const k = c >= 65 && c <= 90 ? c + 32 : c;
+      diff += Math.abs(counts[k]);
+      counts[k] = 0;
+    }
+  }
+  return bad ? 0 : Math.ceil(diff / 2);
+}
+
 /** How far a name may be from a candidate and still count as a typo of it. */
 export function typoBudget(name: string): number {
   return name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
@@ -43,13 +82,16 @@ export function typoBudget(name: string): number {
  */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
+  const dotted = name.includes('\u0130');
   const budget = typoBudget(name);
   let best: string | undefined;
   let bestD = budget + 1;
   for (const c of candidates) {
     if (c === name) continue;
-    if (c.toLowerCase() === lower) return c;
+    // lower-casing keeps the length of every character but U+0130 (İ)
+    if ((c.length === name.length || dotted || c.includes('\u0130')) && c.toLowerCase() === lower) return c;
     if (bestD === 1) continue; // only a case-insensitive hit can beat it now
+    if (countBound(name, c) > bestD - 1) continue; // cannot be close enough (cheap test first: long candidate lists)
     const d = editDistance(lower, c.toLowerCase(), bestD - 1);
     if (d < bestD) {
       bestD = d;
