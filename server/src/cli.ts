@@ -91,13 +91,17 @@ const READ_ERRORS: Record<string, string> = {
   ENOTDIR: 'a path component is not a directory',
 };
 
-/** Bytes → text as an editor would show them: UTF-8, BOM dropped; invalid bytes become U+FFFD (with a note). */
+/**
+ * Bytes → text: UTF-8 with a BOM kept, because sysctl and iptables-restore do not skip it
+ * (a BOM'd first line is invalid for both, and the parsers report it); invalid bytes
+ * become U+FFFD (with a note).
+ */
 function decode(bytes: Uint8Array, notes: string[]): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     notes.push('not valid UTF-8; invalid bytes were read as U+FFFD');
-    return new TextDecoder('utf-8').decode(bytes);
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   }
 }
 

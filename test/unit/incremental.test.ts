@@ -330,6 +330,39 @@ test('retargeted rules: the patched graph (references, children, worst cases) eq
   assert.ok(patched > 30, `only ${patched} of 40 edits patched the graph`);
 });
 
+test('pasted and deleted rules: the patched graph (moved nodes, references, worst cases) equals a new one', { skip: !generator && 'gen-kube-proxy-dump.mjs is not beside the repository' }, () => {
+  let text = execFileSync(process.execPath, [generator!, '40', '3']).toString();
+  let doc = parseIptables(text);
+  const r = rng(5);
+  let patched = 0;
+  for (let i = 0; i < 40; i++) {
+    for (const tg of chainGraph(doc).tables) evaluations(tg);
+    const lines = text.split('\n');
+    const rules = lines.map((l, n) => [l, n] as const).filter(([l]) => l.startsWith('-A '));
+    const [line, n] = rules[Math.floor(r() * rules.length)];
+    const kind = r();
+    let next: string[];
+    if (kind < 0.4) next = [...lines.slice(0, n + 1), line, ...lines.slice(n + 1)]; // paste a copy below
+    else if (kind < 0.7) next = [...lines.slice(0, n), ...lines.slice(n + 1)]; // delete it
+    else {
+      // paste another rule of the table (another chain, another target) above it
+      const [other] = rules[Math.floor(r() * rules.length)];
+      next = [...lines.slice(0, n), other, other.replace(/ -j \S+/, ' -j KUBE-MARK-MASQ'), ...lines.slice(n)];
+    }
+    const nextText = next.join('\n');
+    const before = chainGraph(doc);
+    const inc = reparseIptables(doc, nextText);
+    if (chainGraph(inc) === before) patched++;
+    const full = parseIptables(nextText);
+    assert.deepStrictEqual(graphData(inc), graphData(full), `edit ${i} at line ${n}`);
+    assert.deepStrictEqual(restoreAnalysis(inc).tables.map((t) => [t.block === inc.tables[doc.tables.indexOf(t.block)] || inc.tables.includes(t.block), [...t.mask], t.edges.map((l) => l.map((x) => [x.rule.line, x.from, x.to]))]), restoreAnalysis(full).tables.map((t) => [true, [...t.mask], t.edges.map((l) => l.map((x) => [x.rule.line, x.from, x.to]))]), `edit ${i}: restore analysis`);
+    if (i % 4 === 0) assert.deepStrictEqual(diagnose(inc, DEFAULT_SETTINGS), diagnose(full, DEFAULT_SETTINGS), `edit ${i}: diagnostics`);
+    doc = inc;
+    text = nextText;
+  }
+  assert.ok(patched > 25, `only ${patched} of 40 edits patched the graph`);
+});
+
 test('incremental re-parse equals a full parse: generated kube-proxy dump', { skip: !generator && 'gen-kube-proxy-dump.mjs is not beside the repository' }, () => {
   const text = execFileSync(process.execPath, [generator!, '40', '3']).toString();
   const stats: Stats = { edits: 0, incremental: 0 };

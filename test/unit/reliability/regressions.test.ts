@@ -44,3 +44,20 @@ test('a name whose last label is numeric is not a host name (no top-level domain
   for (const v of ['10.0.0.9-10.0.0.1', '1.2.3.4.5', 'host.123']) assert.notEqual(validateAddress(v), null, v);
   for (const v of ['localhost', 'db1.example.com', 'host-1', '10.0.0.1', 'fe80::1']) assert.equal(validateAddress(v), null, v);
 });
+
+test('final checks iptables makes that the mutation differential found missing: -m recent and -j TCPMSS', () => {
+  const errorsOf = (rule: string): string[] => {
+    const a = core.analyze('iptables', undefined, `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n${rule}\nCOMMIT\n`)!;
+    return core
+      .diagnose(a, core.DEFAULT_SETTINGS)
+      .filter((f) => f.severity === 'error' && f.range.start.line === 3)
+      .map((f) => f.message);
+  };
+  // iptables-nft-restore 1.8.9 rejects these three (messages quoted in ours) and accepts the rest.
+  assert.match(errorsOf('-A INPUT -p tcp -m recent --name ssh --seconds 60 -j DROP').join(), /recent: you must specify one of/);
+  assert.match(errorsOf('-A INPUT -m recent --set --update -j DROP').join(), /cannot be used together/);
+  assert.match(errorsOf('-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS').join(), /TCPMSS target: At least one parameter is required/);
+  for (const ok of ['-A INPUT -p tcp -m recent --name ssh --update --seconds 60 --hitcount 4 -j DROP', '-A INPUT -m recent ! --rcheck -j DROP', '-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu', '-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1400']) {
+    assert.deepEqual(errorsOf(ok), [], ok);
+  }
+});

@@ -75,12 +75,13 @@ export function chainGraph(doc: IptablesDocument): ChainGraph {
 }
 
 /**
- * After an edit that kept every rule in its chain and place (incremental.ts):
- * the previous version's graph with the edited rule nodes swapped in and, where
- * a rule's target changed, the references, the chain's children and the worst
- * cases of the chains above it redone. The graph then belongs to `doc`: the
- * previous version builds its own again if asked. Not with -E or -D RULE in the
- * table (there a rule's text can move rules between chains).
+ * After a structural edit (incremental.ts: `-A` rules edited in place, pasted or
+ * deleted): the previous version's graph with the edited rule nodes swapped in,
+ * the moved ones replaced by their new nodes, the deleted ones taken out and the
+ * new ones put in; references, children and the worst cases of the chains above
+ * are redone where jumps changed. The graph then belongs to `doc`: the previous
+ * version builds its own again if asked. Not with -E or -D RULE in the table
+ * (there a rule's text can move rules), nor when a chain would appear or vanish.
  */
 function patched(doc: IptablesDocument): ChainGraph | undefined {
   const e = structuralEdit(doc);
@@ -88,50 +89,140 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
   const tg = g && g.byTable.get(e.table);
   if (!e || !g || !tg) return undefined;
   for (const c of e.next.commands) if (c.command === 'E' || (c.command === 'D' && c.hasRule)) return undefined;
+  for (const r of e.added) if (r.chainName === undefined || !tg.chains.has(r.chainName)) return undefined;
+  for (const r of e.removed) {
+    const c = r.chainName === undefined ? undefined : tg.chains.get(r.chainName);
+    if (c && !c.builtin && !c.decls.length) return undefined; // made by its rules alone: may vanish
+  }
   const linked = (name: string | undefined): ChainInfo | undefined => {
     const c = name === undefined ? undefined : tg.chains.get(name);
     return c && !c.builtin && !c.deleted ? c : undefined;
   };
   let order: Map<ChainInfo, number> | undefined;
+  /** Puts `r` (already in its chain's rules) into the references of its target, in build() order. */
+  const addRef = (r: CommandLine): void => {
+    const now = linked(r.targetName);
+    if (!now) return;
+    if (!order) {
+      order = new Map();
+      for (const x of tg.chains.values()) order.set(x, order.size);
+    }
+    const key = (x: CommandLine): number => {
+      const c = tg.chains.get(x.chainName!)!;
+      return order!.get(c)! * 2 ** 26 + c.rules.indexOf(x);
+    };
+    const k = key(r);
+    let lo = 0;
+    let hi = now.refs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (key(now.refs[mid]) < k) lo = mid + 1;
+      else hi = mid;
+    }
+    now.refs.splice(lo, 0, r);
+  };
+  const dropRef = (r: CommandLine): void => {
+    const was = linked(r.targetName);
+    const at = was ? was.refs.indexOf(r) : -1;
+    if (at >= 0) was!.refs.splice(at, 1);
+  };
+  const touched = new Set<ChainInfo>();
+
   for (const [from, to] of e.replaced) {
-    const c = from.chainName === undefined ? undefined : tg.chains.get(from.chainName);
+    const c = tg.chains.get(from.chainName!);
     const i = c ? c.rules.indexOf(from) : -1;
     if (!c || i < 0) continue; // not in the table after restore (flushed, deleted, other family)
     c.rules[i] = to;
-    const was = linked(from.targetName);
-    const now = linked(to.targetName);
-    const at = was ? was.refs.indexOf(from) : -1;
-    if (at >= 0) was!.refs.splice(at, 1);
-    if (now) {
-      // references are in chain order, then rule order (as build() lists them)
-      if (!order) {
-        order = new Map();
-        for (const x of tg.chains.values()) order.set(x, order.size);
-      }
-      const key = (r: CommandLine): number => {
-        const x = tg.chains.get(r.chainName!)!;
-        return order!.get(x)! * 2 ** 26 + x.rules.indexOf(r);
+    if (from.targetName === to.targetName) {
+      const t = linked(from.targetName);
+      const j = t ? t.refs.indexOf(from) : -1;
+      if (j >= 0) t!.refs[j] = to;
+      continue;
+    }
+    dropRef(from);
+    addRef(to);
+    touched.add(c);
+  }
+
+  if (e.delta) {
+    // every node below the edit moved: this table's and the tables' further down
+    const d = e.delta;
+    const after = e.after;
+    // new line of a node that has a new node, else -1 (the edited lines are taken out below)
+    const moved = (line: number): number => (line > after ? line + d : line >= e.repointed && line < e.first ? line : -1);
+    for (const t of g.tables) {
+      if (t !== tg && t.table.startLine < e.table.startLine) continue;
+      const block = t === tg ? e.next : doc.tables[e.prev.tables.indexOf(t.table)];
+      if (!block) return undefined;
+      const decl = (x: ChainLine): ChainLine => {
+        const to = moved(x.line);
+        if (to < 0) return x;
+        const cs = block.chains;
+        let lo = 0;
+        let hi = cs.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cs[mid].line < to) lo = mid + 1;
+          else hi = mid;
+        }
+        return cs[lo];
       };
-      const k = key(to);
+      for (const c of t.chains.values()) {
+        const rules = c.rules;
+        for (let i = 0; i < rules.length; i++) {
+          const to = moved(rules[i].line);
+          if (to >= 0) rules[i] = doc.lines[to] as CommandLine;
+        }
+        const refs = c.refs;
+        for (let i = 0; i < refs.length; i++) {
+          const to = moved(refs[i].line);
+          if (to >= 0) refs[i] = doc.lines[to] as CommandLine;
+        }
+        for (let i = 0; i < c.decls.length; i++) c.decls[i] = decl(c.decls[i]);
+      }
+      if (t !== tg) {
+        g.byTable.delete(t.table);
+        t.table = block;
+        g.byTable.set(block, t);
+      }
+    }
+    const skip = doc.family === 'ipv4' ? 6 : doc.family === 'ipv6' ? 4 : 0;
+    for (const r of e.removed) {
+      const c = tg.chains.get(r.chainName!);
+      const i = c ? c.rules.indexOf(r) : -1;
+      if (!c || i < 0) continue;
+      dropRef(r);
+      c.rules.splice(i, 1);
+      tg.ruleCount--;
+      touched.add(c);
+    }
+    for (const r of e.added) {
+      if (skip && r.ipVersion === skip) continue; // the other family's restore skips it
+      const c = tg.chains.get(r.chainName!)!;
+      // only -A lines in this table: a chain's rules are in line order
       let lo = 0;
-      let hi = now.refs.length;
+      let hi = c.rules.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (key(now.refs[mid]) < k) lo = mid + 1;
+        if (c.rules[mid].line < r.line) lo = mid + 1;
         else hi = mid;
       }
-      now.refs.splice(lo, 0, to);
-    }
-    if (was !== now) {
-      const kids = new Set<ChainInfo>();
-      for (const r of c.rules) {
-        const t = linked(r.targetName);
-        if (t) kids.add(t);
-      }
-      c.kids = [...kids];
-      staleAbove(tg, c);
+      c.rules.splice(lo, 0, r);
+      tg.ruleCount++;
+      addRef(r);
+      touched.add(c);
     }
   }
+
+  for (const c of touched) {
+    const kids = new Set<ChainInfo>();
+    for (const r of c.rules) {
+      const t = linked(r.targetName);
+      if (t) kids.add(t);
+    }
+    c.kids = [...kids];
+  }
+  for (const c of touched) staleAbove(tg, c);
   tg.table = e.next;
   g.byTable.delete(e.table);
   g.byTable.set(e.next, tg);

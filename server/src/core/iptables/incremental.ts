@@ -21,17 +21,17 @@ import type { Finding, Range } from '../types';
 
 /** parse.ts reads the header family from this many leading characters. */
 const HEADER_SPAN = 200;
-/**
- * Moved lines keep a reference to the text they were moved into; after this
- * many line-count-changing edits in a row a full parse drops the old texts.
- */
-const MAX_TEXTS = 3;
 
 interface Meta {
   /** Start offset of every line, plus a sentinel (text length + 1) at the end. */
   starts: Int32Array;
-  /** How many document texts the lines may still reference. */
-  texts: number;
+  /**
+   * Command lines from here on (but those parsed by an edit, which hold their own
+   * line) read their text from the current text; the lines above it from the text
+   * of the last full parse. An edit that moves lines points every line from here
+   * on at its new text, so that no older text stays alive.
+   */
+  pinnedFrom: number;
 }
 
 const meta = new WeakMap<IptablesDocument, Meta>();
@@ -49,7 +49,7 @@ function metaOf(doc: IptablesDocument): Meta {
       pos = nl < 0 ? t.length + 1 : nl + 1;
     }
     starts[n] = t.length + 1;
-    m = { starts, texts: 1 };
+    m = { starts, pinnedFrom: Infinity };
     meta.set(doc, m);
   }
   return m;
@@ -148,11 +148,13 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
   const newLines = region.split('\n');
   const k = newLines.length;
   const delta = k - (bOld - a + 1);
-  if (delta !== 0 && m.texts >= MAX_TEXTS) return null;
 
   // the table the region is in
   const t = prev.tables.find((x) => x.startLine < a && x.commitLine !== undefined && bOld < x.commitLine);
   if (!t) return null;
+  // lines moved by an earlier edit above this one are pointed at the new text too (in this table only)
+  const from = delta ? Math.min(a, m.pinnedFrom) : a;
+  if (from <= t.startLine) return null;
   for (let l = a; l <= bOld; l++) {
     const line = prev.lines[l];
     if (line.kind === 'command' ? line.command === 'N' : line.kind !== 'blank' && line.kind !== 'comment' && line.kind !== 'error') return null;
@@ -200,8 +202,10 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
   }
 
   // ---- assemble: lines
+  carrying = memos.filter((x) => !x.covered?.(prev));
   const lines: IptLine[] = new Array(prev.lines.length + delta);
-  for (let i = 0; i < a; i++) lines[i] = prev.lines[i];
+  for (let i = 0; i < from; i++) lines[i] = prev.lines[i];
+  for (let i = from; i < a; i++) lines[i] = repoint(prev.lines[i], text, S[i]);
   for (let i = 0; i < k; i++) lines[a + i] = fresh[i];
   if (delta === 0) for (let i = bOld + 1; i < prev.lines.length; i++) lines[i] = prev.lines[i];
   else for (let i = bOld + 1; i < prev.lines.length; i++) lines[i + delta] = moveLine(prev.lines[i], text, delta, S[i] + lenDelta);
@@ -210,12 +214,14 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
   const at = (l: number): IptLine => lines[l >= a ? l + delta : l];
   const tables: TableBlock[] = prev.tables.map((x) => {
     if (x === t) {
+      const cf = firstCommandAtOrAfter(x.commands, from);
       const ci0 = firstCommandAtOrAfter(x.commands, a);
       const ci1 = firstCommandAtOrAfter(x.commands, bOld + 1);
-      const commands: CommandLine[] = x.commands.slice(0, ci0);
+      const commands: CommandLine[] = x.commands.slice(0, cf);
+      for (let i = cf; i < ci0; i++) commands.push(lines[x.commands[i].line] as CommandLine);
       for (const f of fresh) if (f.kind === 'command') commands.push(f);
       for (let i = ci1; i < x.commands.length; i++) commands.push(delta ? (at(x.commands[i].line) as CommandLine) : x.commands[i]);
-      const chains = delta ? x.chains.map((c) => (c.line < a ? c : moveChain(c, at, delta))) : x.chains;
+      const chains = delta ? x.chains.map((c) => (c.line < from ? c : moveChain(c, at, c.line < a ? 0 : delta))) : x.chains;
       const nt: TableBlock = { name: x.name, startLine: x.startLine, endLine: x.endLine + delta, header: x.header, chains, commands };
       nt.commitLine = x.commitLine! + delta;
       return nt;
@@ -249,10 +255,13 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
     o += newLines[i].length + 1;
   }
   for (let i = bOld + 1; i <= prev.lines.length; i++) starts[i + delta] = S[i] + lenDelta;
-  meta.set(doc, { starts, texts: delta ? m.texts + 1 : m.texts });
+  meta.set(doc, { starts, pinnedFrom: delta ? from : m.pinnedFrom });
+  lineEdits.delete(prev); // keep at most one previous document alive
+  lineEdits.set(doc, { prev, first: a, after: bOld, delta, repointed: from });
 
-  // ---- did every rule keep its chain and target? (then analyses can patch the previous result)
+  // ---- a structural edit? (then analyses can patch the previous version's results)
   edits.delete(prev); // keep at most one previous document alive
+  const next = tables[prev.tables.indexOf(t)];
   if (delta === 0) {
     const replaced: [CommandLine, CommandLine][] = [];
     for (let i = 0; i < k; i++) {
@@ -263,26 +272,87 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
       if (o.chainName !== n.chainName || o.hasRule !== n.hasRule || o.ipVersion !== n.ipVersion) return doc;
       replaced.push([o, n]);
     }
-    edits.set(doc, { prev, table: t, next: tables[prev.tables.indexOf(t)], replaced });
+    edits.set(doc, { prev, table: t, next, replaced, first: a, after: bOld, delta: 0, repointed: a, removed: [], added: [] });
+    return doc;
   }
+  // lines added or removed: only `-A` rules in a table of `-A`, `-N` and `-P` lines
+  // (there a chain's rules are in line order)
+  const removed: CommandLine[] = [];
+  const added: CommandLine[] = [];
+  for (let l = a; l <= bOld; l++) {
+    const o = prev.lines[l];
+    if (o.kind === 'command') {
+      if (o.command !== 'A') return doc;
+      removed.push(o);
+    }
+  }
+  for (const n of fresh) {
+    if (n.kind === 'command') {
+      if (n.command !== 'A') return doc;
+      added.push(n);
+    }
+  }
+  for (const c of next.commands) if (c.command !== 'A' && c.command !== 'N' && c.command !== 'P') return doc;
+  edits.set(doc, { prev, table: t, next, replaced: [], first: a, after: bOld, delta, repointed: from, removed, added });
   return doc;
 }
 
 // ------------------------------------------------------ structural edits
 
 /**
- * An edit after which every rule still has the same chain and command, at the
- * same place (`-A` lines edited in place, comments, blank lines): the chain
- * graph is the previous one with the `replaced` rule nodes swapped in (and, where
- * a rule's jump target changed, that chain's edges redone).
+ * Any edit the fast path re-parsed: lines `first`..`after` of `prev` were
+ * replaced (by lines `first`..`after + delta` of the new document), the lines
+ * below moved by `delta` (new nodes: `doc.lines[line + delta]`), and the command
+ * lines from `repointed` up to `first` have new nodes at the same line. Every
+ * other line node is the same object. Per-line analyses can patch the previous
+ * version's result with it.
+ */
+export interface LineEdit {
+  prev: IptablesDocument;
+  first: number;
+  after: number;
+  delta: number;
+  repointed: number;
+}
+
+const lineEdits = new WeakMap<IptablesDocument, LineEdit>();
+
+/** How `doc` was made from its previous version by an incremental re-parse (see LineEdit). */
+export function lineEdit(doc: IptablesDocument): LineEdit | undefined {
+  return lineEdits.get(doc);
+}
+
+/** The node of `doc` for `cmd` of the previous version (moved or re-pointed); undefined for an edited line. */
+export function nodeAfterEdit<T extends IptLine>(doc: IptablesDocument, e: LineEdit, cmd: T): T | undefined {
+  const l = cmd.line;
+  if (l > e.after) return doc.lines[l + e.delta] as T;
+  if (l >= e.first) return undefined;
+  return l >= e.repointed ? (doc.lines[l] as T) : cmd;
+}
+
+/**
+ * An edit of `-A` rules (edited in place, pasted, deleted), comments or blank
+ * lines inside one table: the chain graph is the previous one with the nodes
+ * swapped, moved, taken out and put in (and, where jumps changed, the edges
+ * redone). See chains.ts and restore/analysis.ts.
  */
 export interface StructuralEdit {
   prev: IptablesDocument;
   /** The edited table: its block in `prev` and in the new document. */
   table: TableBlock;
   next: TableBlock;
-  /** Old and new node of each edited `-A` line. */
+  /** Old and new node of each `-A` line edited in place (`delta` 0). */
   replaced: [CommandLine, CommandLine][];
+  /** The edited lines of `prev`: `first` to `after`. */
+  first: number;
+  /** Lines of `prev` after `after` are now `delta` lines further down (new nodes: `doc.lines[line + delta]`). */
+  after: number;
+  delta: number;
+  /** Lines from `repointed` up to the edit have new nodes at the same line (`doc.lines[line]`). */
+  repointed: number;
+  /** With `delta` ≠ 0: the `-A` lines the edit took out and put in (the table then has only -A, -N and -P lines). */
+  removed: CommandLine[];
+  added: CommandLine[];
 }
 
 const edits = new WeakMap<IptablesDocument, StructuralEdit>();
@@ -308,19 +378,27 @@ export interface LineMemo<T> {
 interface MemoStore {
   map: WeakMap<CommandLine, unknown>;
   move: (value: unknown, delta: number, to: CommandLine) => unknown;
+  covered?: (prev: IptablesDocument) => boolean;
 }
 
 const memos: MemoStore[] = [];
 
-/** A per-line memo (see LineMemo); `move` gives the entry for the line `delta` lines further down as `to`. */
-export function lineMemo<T>(move: (value: T, delta: number, to: CommandLine) => T): LineMemo<T> {
+/**
+ * A per-line memo (see LineMemo); `move` gives the entry for the line `delta`
+ * lines further down as `to`. `covered(prev)`: the caller will patch its result
+ * for `prev` instead (see LineEdit), so entries need not move along.
+ */
+export function lineMemo<T>(move: (value: T, delta: number, to: CommandLine) => T, covered?: (prev: IptablesDocument) => boolean): LineMemo<T> {
   const map = new WeakMap<CommandLine, T>();
-  memos.push({ map: map as WeakMap<CommandLine, unknown>, move: move as MemoStore['move'] });
+  memos.push({ map: map as WeakMap<CommandLine, unknown>, move: move as MemoStore['move'], covered });
   return { get: (cmd) => map.get(cmd), set: (cmd, value) => void map.set(cmd, value) };
 }
 
+/** The memos whose entries move along in the re-parse under way. */
+let carrying: MemoStore[] = memos;
+
 function carryMemos(from: CommandLine, to: CommandLine, delta: number): void {
-  for (const m of memos) {
+  for (const m of carrying) {
     const v = m.map.get(from);
     if (v !== undefined) m.map.set(to, m.move(v, delta, to));
   }
@@ -356,13 +434,19 @@ function moveError(e: ParseError, delta: number, after: number): ParseError {
   return out;
 }
 
+/** Line `l` (above the edit) with its text read from `text` (commands and split error lines; others keep theirs). */
+function repoint(l: IptLine, text: string, start: number): IptLine {
+  if (l.kind === 'command' || (l.kind === 'error' && l.tokens)) return moveLine(l, text, 0, start);
+  return l;
+}
+
 /** `start`: where the line starts in `text`. */
 function moveLine(l: IptLine, text: string, delta: number, start: number): IptLine {
   const line = l.line + delta;
   switch (l.kind) {
     case 'command': {
       const to = (l as LazyCommand).moved(text, delta, start);
-      if (memos.length) carryMemos(l, to, delta);
+      if (carrying.length) carryMemos(l, to, delta);
       return to;
     }
     case 'chain':

@@ -1362,6 +1362,7 @@ export function parseIptables(text: string): IptablesDocument {
   let outsideReported = false; // one error per run of lines outside a table
   const indentedCommits: { e: ParseError; t: TableBlock }[] = [];
   let loneCR: ParseError | undefined;
+  let commentContinues = false;
   let lf = 0;
   let crlf = 0;
   let cr = 0;
@@ -1458,6 +1459,18 @@ export function parseIptables(text: string): IptablesDocument {
 
     if (len - col0 > MAX_LINE_BYTES / 3 && utf8Length(text.slice(start + col0, end)) > MAX_LINE_BYTES) {
       errors.push({ range: rng(ln, 0, len), message: `line longer than ${MAX_LINE_BYTES} bytes: iptables-restore reads the rest as another line and rejects it` });
+    }
+    // iptables-restore splits lines at LF only: after a comment line that ends in a
+    // lone CR, the text up to the next LF still belongs to that comment for it.
+    if (commentContinues) {
+      commentContinues = eolKind === 3;
+      lines.push({ kind: 'comment', line: ln, range: rng(ln, 0, len), text: text.slice(start + col0, end) });
+      return;
+    }
+    if (first === 35 /* # */ && eolKind === 3) {
+      commentContinues = true;
+      lines.push({ kind: 'comment', line: ln, range: rng(ln, 0, len), text: text.slice(start + col0, end) });
+      return;
     }
     if (eolKind === 3 && !loneCR) {
       // once per file: it is the file's encoding, not one line's mistake

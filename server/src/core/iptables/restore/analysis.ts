@@ -91,43 +91,78 @@ function build(doc: IptablesDocument): RestoreAnalysis {
 }
 
 /**
- * After an edit that kept every rule's chain and target (../incremental.ts),
- * when the chain graph was patched too: the previous version's analysis with
- * the edited rule nodes swapped into its edges (it then belongs to `doc`).
+ * After a structural edit (../incremental.ts) whose chain graph was patched:
+ * the previous version's analysis with the edges' rule nodes swapped or moved,
+ * the edges of chains whose jumps changed built again, and the hook masks
+ * recomputed when edges changed. It then belongs to `doc`.
  */
 function patched(doc: IptablesDocument, g: ReturnType<typeof chainGraph>): RestoreAnalysis | undefined {
   const e = structuralEdit(doc);
   const a = e && cache.get(e.prev);
   const ta = a && a.byBlock.get(e.table);
   if (!e || !a || !ta || a.tables.length !== g.tables.length || a.tables.some((x, i) => x.graph !== g.tables[i])) return undefined;
-  let retargeted = false;
+  const redo = new Set<string>();
   for (const [from, to] of e.replaced) {
     const id = from.chainName === undefined ? undefined : ta.ids.get(from.chainName);
     if (id === undefined) continue;
     if (from.targetName !== to.targetName) {
-      // the chain's edges again (from the patched graph), and the hooks below
-      const c = ta.graph.chains.get(from.chainName!)!;
-      const list: Edge[] = [];
-      for (const r of c.rules) if (r.targetName !== undefined && isUserChain(ta.graph.chains.get(r.targetName))) list.push({ rule: r, from: c.name, to: r.targetName });
-      ta.edges[id] = list;
-      retargeted = true;
+      redo.add(from.chainName!);
       continue;
     }
     const list = ta.edges[id];
     for (let i = 0; i < list.length; i++) if (list[i].rule === from) list[i] = { rule: to, from: list[i].from, to: list[i].to };
   }
-  if (retargeted && ta.known) ta.mask = hookMasks(ta.block.name, ta.ids, ta.edges);
-  ta.block = e.next;
+  if (e.delta) {
+    // nodes below the edit moved (this table's and the tables further down)
+    for (const x of a.tables) {
+      if (x !== ta && x.block.startLine < e.table.startLine) continue;
+      for (const list of x.edges) {
+        for (let i = 0; i < list.length; i++) {
+          const l = list[i].rule.line;
+          const to = l > e.after ? l + e.delta : l >= e.repointed && l < e.first ? l : -1;
+          if (to >= 0) list[i].rule = doc.lines[to] as CommandLine; // the edges belong to this analysis alone
+        }
+      }
+      if (x !== ta) {
+        a.byBlock.delete(x.block);
+        x.block = x.graph.table;
+        a.byBlock.set(x.block, x);
+      }
+    }
+    for (const r of [...e.removed, ...e.added]) if (r.chainName !== undefined) redo.add(r.chainName);
+  }
+  for (const name of redo) {
+    const id = ta.ids.get(name);
+    const c = ta.graph.chains.get(name);
+    if (id === undefined || !c) continue;
+    const list: Edge[] = [];
+    for (const r of c.rules) if (r.targetName !== undefined && isUserChain(ta.graph.chains.get(r.targetName))) list.push({ rule: r, from: c.name, to: r.targetName });
+    ta.edges[id] = list;
+  }
+  if (redo.size && ta.known) {
+    // the edges as chain ids, kept for the next edit: only the redone chains change
+    let to = targetIds.get(ta);
+    if (!to) to = ta.edges.map((list) => Int32Array.from(list, (x) => ta.ids.get(x.to)!));
+    else for (const name of redo) {
+      const id = ta.ids.get(name);
+      if (id !== undefined) to[id] = Int32Array.from(ta.edges[id], (x) => ta.ids.get(x.to)!);
+    }
+    targetIds.set(ta, to);
+    ta.mask = hookMasks(ta.block.name, ta.ids, to);
+  }
   a.byBlock.delete(e.table);
+  ta.block = e.next;
   a.byBlock.set(e.next, ta);
   cache.delete(e.prev);
   return a;
 }
 
-/** The hook bits reaching each chain id, from the edges (what analyseTable computes). */
-function hookMasks(table: string, ids: Map<string, number>, edges: Edge[][]): Uint8Array {
-  const mask = new Uint8Array(edges.length);
-  const to = edges.map((list) => Int32Array.from(list, (e) => ids.get(e.to)!));
+/** Edges as target chain ids per chain id, for patched() (kept per analysis). */
+const targetIds = new WeakMap<TableAnalysis, Int32Array[]>();
+
+/** The hook bits reaching each chain id (what analyseTable computes), from the edges as ids. */
+function hookMasks(table: string, ids: Map<string, number>, to: Int32Array[]): Uint8Array {
+  const mask = new Uint8Array(to.length);
   const stack: number[] = [];
   for (const b of BUILTIN_CHAINS[table as keyof typeof BUILTIN_CHAINS]) {
     const bit = HOOK_BIT[b];

@@ -42,7 +42,7 @@ import {
   type Placement,
   type RuleFamily,
 } from '../modules';
-import { lineMemo, moveFinding, moveRange } from '../incremental';
+import { lineEdit, lineMemo, moveFinding, moveRange, nodeAfterEdit } from '../incremental';
 import { Match, Opt, peekCommand, Target } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_MATCHES, ADDON_TARGETS, MATCH_ALIASES } from './names';
@@ -88,10 +88,46 @@ const cache = new WeakMap<IptablesDocument, OptionsResult>();
 export function optionsAnalysis(doc: IptablesDocument): OptionsResult {
   let r = cache.get(doc);
   if (!r) {
-    r = run(doc);
+    r = patched(doc) ?? run(doc);
     cache.set(doc, r);
   }
   return r;
+}
+
+/**
+ * After an incremental re-parse (../incremental.ts): the previous version's
+ * result with the edited lines checked again and the lines below moved (every
+ * finding and need is on its own rule's line, in line order).
+ */
+function patched(doc: IptablesDocument): OptionsResult | undefined {
+  const e = lineEdit(doc);
+  const p = e && cache.get(e.prev);
+  if (!e || !p) return undefined;
+  const findings: Finding[] = [];
+  const needs: MatchNeed[] = [];
+  let i = 0;
+  for (; i < p.findings.length && p.findings[i].range.start.line < e.first; i++) findings.push(p.findings[i]);
+  let j = 0;
+  for (; j < p.needs.length && p.needs[j].cmd.line < e.first; j++) {
+    const n = p.needs[j];
+    const cmd = nodeAfterEdit(doc, e, n.cmd)!;
+    needs.push(cmd === n.cmd ? n : { ...n, cmd });
+  }
+  // the edited lines, as run() checks them
+  for (let l = e.first; l <= e.after + e.delta; l++) {
+    const lazy = doc.lines[l];
+    if (lazy.kind !== 'command' || !lazy.hasRule || skippedLine(doc, lazy)) continue;
+    if (doc.errors.some((x) => x.range.start.line <= l && l <= x.range.end.line)) continue;
+    const cmd = peekCommand(lazy);
+    if (cmd.rule) checkRule(lazy, cmd.rule, lineFamily(doc, lazy), findings, needs);
+  }
+  for (; i < p.findings.length; i++) if (p.findings[i].range.start.line > e.after) findings.push(e.delta ? moveFinding(p.findings[i], e.delta) : p.findings[i]);
+  for (; j < p.needs.length; j++) {
+    const n = p.needs[j];
+    if (n.cmd.line <= e.after) continue;
+    needs.push({ ...n, cmd: doc.lines[n.cmd.line + e.delta] as CommandLine, range: e.delta ? moveRange(n.range, e.delta) : n.range });
+  }
+  return { findings, needs };
 }
 
 /** What checkRule found on one line (a function of the line and its family only). */
@@ -102,8 +138,10 @@ interface LineResult {
 }
 const NOTHING = new Map<RuleFamily, LineResult>();
 /** Per-line results across re-parses: after an edit only the touched lines are checked again. */
-const perLine = lineMemo<LineResult>((r, delta, to) =>
-  r.findings.length || r.needs.length ? { family: r.family, findings: r.findings.map((f) => moveFinding(f, delta)), needs: r.needs.map((n) => ({ ...n, cmd: to, range: moveRange(n.range, delta) })) } : r,
+const perLine = lineMemo<LineResult>(
+  (r, delta, to) =>
+    r.findings.length || r.needs.length ? { family: r.family, findings: r.findings.map((f) => moveFinding(f, delta)), needs: r.needs.map((n) => ({ ...n, cmd: to, range: moveRange(n.range, delta) })) } : r,
+  (prev) => cache.has(prev), // then patched() takes the previous result
 );
 
 function run(doc: IptablesDocument): OptionsResult {
@@ -380,6 +418,20 @@ function checkRule(cmd: CommandLine, rule: RuleSpec, family: RuleFamily, out: Fi
     }
     if (!ext.isTarget && ext.spec.name === 'conntrack' && !ext.used) {
       err(out, nameRangeOf(ext), '-m conntrack needs at least one option, e.g. `--ctstate` (iptables: "conntrack: At least one option is required")');
+      return;
+    }
+    // Final checks of two more extensions (found by the mutation differential, 1.8.9 messages).
+    const used = (name: string): boolean => !!ext.used?.some((x) => x.name === name);
+    const modes = ext.isTarget || ext.spec.name !== 'recent' ? [] : ['--set', '--rcheck', '--update', '--remove'].filter(used);
+    if (!ext.isTarget && ext.spec.name === 'recent' && modes.length !== 1) {
+      const message = modes.length
+        ? `-m recent takes one of \`--set\`, \`--rcheck\`, \`--update\`, \`--remove\`, not \`${modes[0]}\` and \`${modes[1]}\` together (iptables: "recent: option \\"${modes[0]}\\" cannot be used together with \\"${modes[1]}\\"")`
+        : "-m recent needs one of `--set`, `--rcheck`, `--update` or `--remove` (iptables: \"recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'\")";
+      err(out, nameRangeOf(ext), message);
+      return;
+    }
+    if (ext.isTarget && ext.spec.name === 'TCPMSS' && !used('--set-mss') && !used('--clamp-mss-to-pmtu')) {
+      err(out, nameRangeOf(ext), '-j TCPMSS needs `--set-mss` or `--clamp-mss-to-pmtu` (iptables: "TCPMSS target: At least one parameter is required")');
       return;
     }
   }
