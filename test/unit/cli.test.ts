@@ -288,12 +288,16 @@ describe('inputs', () => {
     );
   });
 
-  test('CRLF line ends and a BOM do not shift line or column numbers', () => {
-    write('sysctl.d/40-crlf.conf', '\uFEFF# windows\r\nvm.swappiness = 10\r\nnet.ipv4.ip_forward 1\r\n');
+  test('CRLF line ends do not shift line or column numbers; a BOM is kept, as sysctl reads it', () => {
+    write('sysctl.d/40-crlf.conf', '# windows\r\nvm.swappiness = 10\r\nnet.ipv4.ip_forward 1\r\n');
     const crlf = (JSON.parse(cli(['lint', '--format', 'json', 'sysctl.d/40-crlf.conf']).stdout) as JsonFile[])[0];
     const lf = (JSON.parse(cli(['lint', '--format', 'json', 'sysctl.d/20-bad.conf']).stdout) as JsonFile[])[0];
     const pick = (x: JsonFile): unknown => x.findings.map((y) => [y.code, y.line, y.column, y.range]);
     assert.deepEqual(pick(crlf), pick(lf));
+    // procps does not skip a BOM: the first line becomes invalid syntax, and the CLI says so.
+    write('sysctl.d/41-bom.conf', '\uFEFF# windows\r\nvm.swappiness = 10\r\n');
+    const bom = (JSON.parse(cli(['lint', '--format', 'json', 'sysctl.d/41-bom.conf']).stdout) as JsonFile[])[0];
+    assert.deepEqual(bom.findings.map((y) => [y.code, y.line]), [['SYS004', 1]]);
   });
 });
 

@@ -69,10 +69,14 @@ export function mirrorText(doc: IptablesDocument, cmd: CommandLine): string | un
   const rule = peekCommand(cmd).rule;
   if (!rule || rule.stray.length) return undefined;
   const parts: string[] = [];
+  const seen = new Set<string>();
   for (const g of rule.generic) {
     const l = genericLetter(g.name);
     const to = l ? SWAP_GENERIC[l] : undefined;
     if (!to) return undefined;
+    // A generic option given twice is rejected by iptables: mirroring it would copy the error.
+    if (seen.has(l!)) return undefined;
+    seen.add(l!);
     parts.push(optWith(doc, g, to));
   }
   for (const m of rule.matches) {
