@@ -20,4 +20,16 @@ export interface Mutant extends Mutation {
 }
 export function generateMutants(sources: { key: string; text: string }[], count: number, seed: number): Mutant[];
 export function mutantKey(m: { source: string; op: string; line: number; detail: string }): string;
-export function parseCases(tsv: string): Map<string, string>;
+export interface DocumentedCase {
+  source: string;
+  op: string;
+  line: string;
+  detail: string;
+  re: RegExp | null;
+  reason: string;
+  /** Names one mutant (no `*`, no regex). */
+  exact: boolean;
+  key: string;
+}
+export function parseCases(tsv: string): DocumentedCase[];
+export function findCase(cases: DocumentedCase[], m: { source: string; op: string; line: number; detail: string }): DocumentedCase | null;

@@ -245,16 +245,34 @@ export function mutantKey(m) {
 
 /**
  * Parses mutation-cases.tsv: source, op, line, detail, reason (tab-separated; # comments).
- * Returns a Map from mutantKey to reason.
+ * A row names one mutant exactly, or a class of them: `*` for any source or line, and a
+ * detail written `/regex/`. Returns [{ source, op, line, detail, reason, exact, key }].
  */
 export function parseCases(tsv) {
-  const out = new Map();
+  const out = [];
   for (const raw of tsv.split('\n')) {
     const line = raw.replace(/\r$/, '');
     if (!line.trim() || line.startsWith('#')) continue;
     const f = line.split('\t');
     if (f.length < 5 || !f[4].trim()) throw new Error(`mutation-cases.tsv: needs source, op, line, detail and reason: ${line}`);
-    out.set(f.slice(0, 4).join('\t'), f[4]);
+    const [source, op, ln, detail, reason] = f;
+    if (!OPERATORS.includes(op)) throw new Error(`mutation-cases.tsv: unknown operator ${op}: ${line}`);
+    if (ln !== '*' && !/^\d+$/.test(ln)) throw new Error(`mutation-cases.tsv: line must be a number or *: ${line}`);
+    const re = /^\/.*\/$/.test(detail) ? new RegExp(detail.slice(1, -1)) : null;
+    const exact = source !== '*' && ln !== '*' && !re;
+    out.push({ source, op, line: ln, detail, re, reason, exact, key: f.slice(0, 4).join('\t') });
   }
   return out;
+}
+
+/** The documented case a mutant falls under, or null. */
+export function findCase(cases, m) {
+  for (const c of cases) {
+    if (c.op !== m.op) continue;
+    if (c.source !== '*' && c.source !== m.source) continue;
+    if (c.line !== '*' && Number(c.line) !== m.line) continue;
+    if (c.re ? !c.re.test(m.detail) : c.detail !== m.detail) continue;
+    return c;
+  }
+  return null;
 }

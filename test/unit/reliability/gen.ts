@@ -258,3 +258,6 @@ export function params(numRuns: number): fc.Parameters<unknown> {
   if (process.env.FC_PATH) p.path = process.env.FC_PATH;
   return p;
 }
+
+/** One line of a dump (rules, declarations, commands, comments, junk), for edits. */
+export const iptablesLine: fc.Arbitrary<string> = bodyLine;

@@ -513,3 +513,22 @@ export function checkFixes(service: AnyService, text: string, settings: Settings
     stats.fixAll++;
   }
 }
+
+/**
+ * Incremental re-analysis tells the same as a fresh one: after replacing `text[from, to)` with
+ * `insert`, the diagnostics, symbols and semantic tokens of `reanalyze(old, new)` equal those
+ * of `analyze(new)` (an incremental parser that drifts would show stale errors).
+ */
+export function checkReanalyze(analyze: (text: string) => import('../../../server/src/core').Analysis, diagnose: (a: import('../../../server/src/core').Analysis) => Finding[], reanalyze: (a: import('../../../server/src/core').Analysis, text: string) => import('../../../server/src/core').Analysis, text: string, from: number, to: number, insert: string): void {
+  const a = analyze(text);
+  diagnose(a); // what the server has computed for the old version
+  const next = text.slice(0, from) + insert + text.slice(to);
+  const inc = reanalyze(a, next);
+  const fresh = analyze(next);
+  const view = (x: import('../../../server/src/core').Analysis): unknown => ({
+    findings: diagnose(x).map((f) => [f.code, f.severity, f.range, f.message]),
+    symbols: JSON.parse(JSON.stringify(x.service.symbols(x.doc))),
+    tokens: x.service.semanticTokens(x.doc).map((t) => [t.line, t.character, t.length, t.type]),
+  });
+  assert.deepEqual(view(inc), view(fresh), `incremental ≠ fresh after replacing [${from}, ${to}) with ${JSON.stringify(insert)}`);
+}

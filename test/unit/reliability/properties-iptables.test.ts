@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import * as core from '../../../server/src/core';
 import { resolveSettings, SERVICES, type Settings } from '../../../server/src/core';
 import { IPTABLES_CODES } from '../../../server/src/core/iptables/codes';
 import { parseIptables } from '../../../server/src/core/iptables/parse';
-import { iptablesFile, params, runs } from './gen';
-import { checkAllFeatures, checkFixes, newFixStats, printIptables } from './lib';
+import { iptablesFile, iptablesLine, params, runs } from './gen';
+import { checkAllFeatures, checkFixes, checkReanalyze, newFixStats, printIptables } from './lib';
 
 const service = SERVICES.iptables;
 
@@ -45,7 +46,7 @@ test('iptables: every feature answers, with every range inside the document', ()
     fc.property(iptablesFile, settingsArb, (text, settings) => {
       checkAllFeatures(service, service.parse(text), text, settings);
     }),
-    params(runs(5_000)),
+    params(runs(4_000)),
   );
 });
 
@@ -55,9 +56,28 @@ test('iptables: quick-fixes keep the file parseable and edit only their finding;
     fc.property(iptablesFile, settingsArb, (text, settings) => {
       checkFixes(service, text, settings, stats);
     }),
-    params(runs(16_000)),
+    params(runs(10_000)),
   );
   t.diagnostic(`iptables fixes checked: ${stats.actions} applied, ${stats.quickfixes} per finding, ${stats.fixAll} fixAll twice; codes ${[...stats.codes].sort().join(' ') || '(none)'}`);
   const fixable = IPTABLES_CODES.filter((c) => c.fixable && !c.retired).map((c) => c.code);
   if (fixable.length) assert.ok(stats.quickfixes + stats.actions > 0, `codes ${fixable.join(', ')} are fixable but no fix was ever offered`);
+});
+
+test('iptables: re-analysing after an edit (incremental) tells exactly what a fresh analysis tells', () => {
+  fc.assert(
+    fc.property(iptablesFile, fc.nat(), fc.nat(40), fc.oneof(iptablesLine, iptablesLine.map((l) => l + '\n'), fc.constantFrom('', '\n', '\r\n', '\r', ' ', '"', '#', 'COMMIT\n', '*nat\n', '-A INPUT -j ACCEPT\n')), (text, at, len, insert) => {
+      const from = text.length ? at % (text.length + 1) : 0;
+      const to = Math.min(text.length, from + len);
+      checkReanalyze(
+        (t) => core.analyze('iptables', undefined, t)!,
+        (a) => core.diagnose(a, core.DEFAULT_SETTINGS),
+        core.reanalyze,
+        text,
+        from,
+        to,
+        insert,
+      );
+    }),
+    params(runs(4_000)),
+  );
 });
