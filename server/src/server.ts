@@ -12,7 +12,7 @@ let settings: core.Settings = core.DEFAULT_SETTINGS;
 let pullConfiguration = false;
 
 // stdout is the protocol under --stdio: route stray console output to the log.
-const toLog = (...a: unknown[]): void => connection.console.log(a.map(String).join(' '));
+const toLog = (...a: unknown[]): void => connection.console.info(a.map(String).join(' '));
 Object.assign(console, { log: toLog, info: toLog, debug: toLog, warn: toLog, error: (...a: unknown[]) => connection.console.error(a.map(String).join(' ')) });
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
 process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e?.stack ?? String(e)}`));
