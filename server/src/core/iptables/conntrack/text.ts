@@ -25,7 +25,7 @@ const NOT_COPIED = new Set(['state', 'conntrack', 'comment']);
  */
 export function conditionText(doc: IptablesDocument, cmd: CommandLine): string | undefined {
   const rule = peekCommand(cmd).rule;
-  if (!rule || rule.stray.length) return undefined;
+  if (!rule || rule.stray.length || repeatsGeneric(rule.generic)) return undefined;
   const parts: string[] = [];
   for (const g of rule.generic) parts.push(slice(doc, g.range));
   for (const m of rule.matches) {
@@ -40,6 +40,20 @@ const SWAP_GENERIC: Readonly<Record<string, string>> = { s: '-d', d: '-s', i: '-
 const SWAP_PORT: Readonly<Record<string, string>> = { '--sport': '--dport', '--dport': '--sport' };
 const SWAP_MULTI: Readonly<Record<string, string>> = { '--sports': '--dports', '--dports': '--sports', '--ports': '--ports' };
 const SWAP_RANGE: Readonly<Record<string, string>> = { '--src-range': '--dst-range', '--dst-range': '--src-range' };
+
+/**
+ * True when a generic option (-p, -s, -d, -i, -o, -f) is given twice. iptables rejects such a
+ * rule, so a fix that copies its conditions would copy the error.
+ */
+function repeatsGeneric(generic: OptionNode[]): boolean {
+  const seen = new Set<string>();
+  for (const g of generic) {
+    const l = genericLetter(g.name) ?? g.name;
+    if (seen.has(l)) return true;
+    seen.add(l);
+  }
+  return false;
+}
 
 function optWith(doc: IptablesDocument, o: OptionNode, name: string): string {
   const vals = o.values.map((v) => v.raw).join(' ');
@@ -68,15 +82,12 @@ function mirrorMatch(doc: IptablesDocument, m: MatchNode): string | undefined {
 export function mirrorText(doc: IptablesDocument, cmd: CommandLine): string | undefined {
   const rule = peekCommand(cmd).rule;
   if (!rule || rule.stray.length) return undefined;
+  if (repeatsGeneric(rule.generic)) return undefined;
   const parts: string[] = [];
-  const seen = new Set<string>();
   for (const g of rule.generic) {
     const l = genericLetter(g.name);
     const to = l ? SWAP_GENERIC[l] : undefined;
     if (!to) return undefined;
-    // A generic option given twice is rejected by iptables: mirroring it would copy the error.
-    if (seen.has(l!)) return undefined;
-    seen.add(l!);
     parts.push(optWith(doc, g, to));
   }
   for (const m of rule.matches) {
