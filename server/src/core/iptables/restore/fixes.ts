@@ -39,7 +39,8 @@ export function chainFixes(doc: IptablesDocument, range: Range, findings: Findin
     if ((f.code !== 'IPT002' && f.code !== 'IPT003') || !overlaps(f.range, range) || !f.data) continue;
     const chain = typeof f.data.chain === 'string' ? f.data.chain : undefined;
     const suggestion = typeof f.data.suggestion === 'string' ? f.data.suggestion : undefined;
-    if (suggestion) {
+    // A name that starts with `-` or `!` would be read as an option, not a chain: never offer it.
+    if (suggestion && !/^[-!]/.test(suggestion)) {
       out.push({ title: `Change to \`${suggestion}\``, kind: 'quickfix', edits: [{ range: f.range, newText: suggestion }], fixes: [f], isPreferred: true });
     }
     if (f.data.fix !== 'declare' || !chain) continue;
