@@ -44,8 +44,10 @@ export interface TableGraph {
   ruleCount: number;
   /** Worst-case evaluations per chain name, filled on first use. */
   evals?: Map<string, Evaluation>;
-  /** `evals` lacks the chains an edit changed (see patched()): they are filled on use. */
-  evalsPartial?: boolean;
+  /** Chains an edit changed (see patched()): `evals` lacks them until the next use. */
+  evalsStale?: Set<ChainInfo>;
+  /** A chain of `evals` closes a loop. */
+  evalsLoop?: boolean;
 }
 
 export interface Evaluation {
@@ -234,26 +236,25 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
 function staleAbove(tg: TableGraph, c: ChainInfo): void {
   const ev = tg.evals;
   if (!ev) return;
-  for (const x of ev.values()) {
-    if (x.loop) {
-      tg.evals = undefined; // with loops the numbers depend on the walk order: compute all again
-      return;
-    }
+  if (tg.evalsLoop) {
+    tg.evals = undefined; // with loops the numbers depend on the walk order: compute all again
+    tg.evalsStale = undefined;
+    return;
   }
+  const stale = (tg.evalsStale ??= new Set());
   const todo = [c];
-  const seen = new Set<ChainInfo>(todo);
+  stale.add(c);
   while (todo.length) {
     const x = todo.pop()!;
     ev.delete(x.name);
     for (const r of x.refs) {
       const p = r.chainName === undefined ? undefined : tg.chains.get(r.chainName);
-      if (p && !seen.has(p)) {
-        seen.add(p);
+      if (p && !stale.has(p)) {
+        stale.add(p);
         todo.push(p);
       }
     }
   }
-  tg.evalsPartial = true;
 }
 
 /** The graph of the table a line belongs to, or undefined outside tables. */
@@ -424,9 +425,12 @@ function ruleText(cmd: CommandLine): string {
  * memo; a back edge — a loop — counts 0).
  */
 export function evaluations(g: TableGraph): Map<string, Evaluation> {
-  if (g.evals && !g.evalsPartial) return g.evals;
+  if (g.evals && !g.evalsStale) return g.evals;
   const partial = g.evals;
   const memo = partial ?? new Map<string, Evaluation>();
+  // after an edit only the stale chains are walked (without loops the order does not matter)
+  const roots: Iterable<ChainInfo> = partial && g.evalsStale ? g.evalsStale : g.chains.values();
+  let loop = false;
   const onStack = new Set<ChainInfo>();
   interface Frame {
     c: ChainInfo;
@@ -436,7 +440,7 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
     loop: boolean;
   }
   const stack: Frame[] = [];
-  for (const root of g.chains.values()) {
+  for (const root of roots) {
     if (memo.has(root.name)) continue;
     onStack.add(root);
     stack.push({ c: root, i: 0, best: 0, via: undefined, loop: false });
@@ -464,6 +468,7 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
       onStack.delete(f.c);
       const ev: Evaluation = { worst: f.c.rules.length + f.best, loop: f.loop };
       if (f.via !== undefined) ev.via = f.via;
+      if (f.loop) loop = true;
       memo.set(f.c.name, ev);
       const parent = stack[stack.length - 1];
       if (parent) {
@@ -476,16 +481,13 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
     }
   }
   g.evals = memo;
-  if (partial) {
-    g.evalsPartial = false;
+  g.evalsStale = undefined;
+  if (partial && loop) {
     // an edit made a loop: with loops the numbers depend on the walk order, so walk it all
-    for (const x of memo.values()) {
-      if (x.loop) {
-        g.evals = undefined;
-        return evaluations(g);
-      }
-    }
+    g.evals = undefined;
+    return evaluations(g);
   }
+  g.evalsLoop = loop;
   return memo;
 }
 
