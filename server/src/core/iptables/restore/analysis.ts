@@ -211,27 +211,7 @@ function analyseTable(graph: TableGraph): TableAnalysis {
     for (let i = 0; i < list.length; i++) ti[i] = ids.get(list[i].to)!;
     to[id] = ti;
   }
-  const mask = new Uint8Array(names.length);
-  if (known) {
-    const stack: number[] = [];
-    for (const b of BUILTIN_CHAINS[block.name as keyof typeof BUILTIN_CHAINS]) {
-      const bit = HOOK_BIT[b];
-      const start = ids.get(b);
-      if (start === undefined) continue;
-      mask[start] |= bit;
-      stack.push(start);
-      while (stack.length) {
-        const c = stack.pop()!;
-        const ts = to[c];
-        for (let i = 0; i < ts.length; i++) {
-          const n = ts[i];
-          if (mask[n] & bit) continue;
-          mask[n] |= bit;
-          stack.push(n);
-        }
-      }
-    }
-  }
+  const mask = known ? hookMasks(block.name, ids, to) : new Uint8Array(names.length);
   return { block, graph, known, ids, names, edges, mask };
 }
 
