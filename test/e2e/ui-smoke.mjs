@@ -88,17 +88,33 @@ step('hovering the nf_conntrack_max key shows its hover', async () => {
   // Give the Problems panel's focus back to the editor, then find the key's line in the editor part.
   await page.keyboard.press('Control+1');
   const line = page.locator('.part.editor .monaco-editor .view-line', { hasText: 'nf_conntrack_max =' }).first();
-  await line.waitFor({ state: 'visible' });
-  const box = await line.boundingBox();
-  if (!box) throw new Error('the key line is not visible');
-  // Somewhere inside `net.netfilter.nf_conntrack_max`; move twice so the editor sees a mouse move.
-  await page.mouse.move(box.x + 60, box.y + box.height / 2);
-  await page.mouse.move(box.x + 90, box.y + box.height / 2);
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('.monaco-hover')].some((e) => e.offsetParent !== null && /nf_conntrack_max/.test(e.innerText)),
-    null,
-    { timeout: STEP_TIMEOUT_MS },
-  );
+  // Monaco recycles its line nodes while the layout settles (the Problems panel just resized the
+  // editor), so the node found a moment ago can be detached when measured: measure, move the
+  // mouse and wait for the hover, and start again with a fresh node until the step's time is up.
+  const hoverShown = () =>
+    page.waitForFunction(
+      () => [...document.querySelectorAll('.monaco-hover')].some((e) => e.offsetParent !== null && /nf_conntrack_max/.test(e.innerText)),
+      null,
+      { timeout: 3_000 },
+    );
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let last = 'the key line was never found';
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`no hover: ${last}`);
+    await line.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    const box = await line.boundingBox().catch(() => null);
+    if (!box) {
+      last = 'the key line is not visible';
+      await page.waitForTimeout(200);
+      continue;
+    }
+    // Somewhere inside `net.netfilter.nf_conntrack_max`; move twice so the editor sees a mouse move.
+    await page.mouse.move(box.x + 60, box.y + box.height / 2);
+    await page.mouse.move(box.x + 90, box.y + box.height / 2);
+    if (await hoverShown().then(() => true, () => false)) break;
+    last = 'the mouse was on the key but no hover appeared';
+    await page.mouse.move(0, 0);
+  }
   ctx.hover = await page.evaluate(() =>
     [...document.querySelectorAll('.monaco-hover')].filter((e) => e.offsetParent !== null).map((e) => e.innerText.trim()).filter(Boolean),
   );
