@@ -147,7 +147,7 @@ export class LspClient {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           inlayHint: {},
           codeLens: {},
-          semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
+          semanticTokens: { requests: { full: true, range: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
         },
       },
     });

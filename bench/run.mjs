@@ -6,7 +6,8 @@
 // dump of the corpus, then for each, from a fresh server process each run:
 //   open → diagnostics of version 1 published;
 //   20 one-rule edits in the middle (incremental sync ranges) → diagnostics of that version;
-//   hover at 200 spread positions; inlay hints for 60-line windows; code lenses;
+//   hover at 200 spread positions; inlay hints and semantic tokens for 60-line windows; code
+//   lenses (the whole-document request, then codeLens/resolve of each 60-line window's lenses);
 //   peak RSS of the server (VmHWM);
 // and beside them `dist/cli.js lint`, a raw Node read-and-split of the file (the floor) and
 // `iptables-restore-translate -f` inside `unshare -n` (a C parser of the same format).
@@ -165,7 +166,7 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
   const text = readFileSync(file, 'utf8');
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const c = new LspClient(serverJs, { nodeArgs, cwd: WORK });
-  const r = { hover: [], inlay: [], lensWhole: [], lensResolve: [], edits: [], editKinds: [], info: {} };
+  const r = { hover: [], inlay: [], tokensRange: [], lensWhole: [], lensResolve: [], edits: [], editKinds: [], info: {} };
   try {
     await c.initialize();
     const uri = pathToFileURL(file).href;
@@ -189,6 +190,16 @@ async function serverRun(serverJs, file, { cpuProfDir } = {}) {
       const start = Math.floor((k * Math.max(0, lines.length - WINDOW_LINES)) / WINDOWS);
       const range = { start: { line: start, character: 0 }, end: { line: Math.min(lines.length - 1, start + WINDOW_LINES), character: 0 } };
       r.inlay.push((await c.timed('textDocument/inlayHint', { ...doc, range })).ms);
+    }
+    for (let k = 0; k < WINDOWS; k += 5) {
+      // what an editor asks first on a big document: the tokens of the visible lines
+      const start = Math.floor((k * Math.max(0, lines.length - WINDOW_LINES)) / WINDOWS);
+      const range = { start: { line: start, character: 0 }, end: { line: Math.min(lines.length - 1, start + WINDOW_LINES), character: 0 } };
+      try {
+        r.tokensRange.push((await c.timed('textDocument/semanticTokens/range', { ...doc, range })).ms);
+      } catch {
+        break; // a server without range support
+      }
     }
     r.hwmPhases.hoverInlay = c.memory().hwm;
     await lenses(c, doc, lines, r);
@@ -370,7 +381,7 @@ async function main() {
       const li = lint(cliJs, d.file);
       const sv = await serverRun(serverJs, d.file, { cpuProfDir });
       runs.push({ raw, tr, li, sv });
-      log(`  run ${i + 1}: open ${sv.openMs.toFixed(0)} ms (cpu ${sv.openCpuMs.toFixed(0)}), edit p95 ${pct(sv.edits, 95).toFixed(0)} ms, hover p99 ${pct(sv.hover, 99).toFixed(1)}, inlay p99 ${pct(sv.inlay, 99).toFixed(1)}, lens ${pct(sv.lensWhole, 99).toFixed(1)} ms, rss ${(sv.peakRss / 1e6).toFixed(0)} MB | lint ${li.ms.toFixed(0)} ms | translate ${tr ? tr.ms.toFixed(0) + (tr.ok ? '' : ' (failed)') : '-'} | raw ${raw.ms.toFixed(1)} ms  [load ${loadavg()[0].toFixed(1)}]`);
+      log(`  run ${i + 1}: open ${sv.openMs.toFixed(0)} ms (cpu ${sv.openCpuMs.toFixed(0)}), edit p95 ${pct(sv.edits, 95).toFixed(0)} ms, hover p99 ${pct(sv.hover, 99).toFixed(1)}, inlay p99 ${pct(sv.inlay, 99).toFixed(1)}, lens ${pct(sv.lensWhole, 99).toFixed(1)} ms (resolve p99 ${pct(sv.lensResolve, 99).toFixed(1)}), symbols ${sv.info.symbols?.toFixed(0)} ms, tokens ${sv.info.semanticTokens?.toFixed(0)} ms, rss ${(sv.peakRss / 1e6).toFixed(0)} MB | lint ${li.ms.toFixed(0)} ms | translate ${tr ? tr.ms.toFixed(0) + (tr.ok ? '' : ' (failed)') : '-'} | raw ${raw.ms.toFixed(1)} ms  [load ${loadavg()[0].toFixed(1)}]`);
     }
     const m = (f) => median(runs.map(f));
     const tr = runs[0].tr;
@@ -391,6 +402,7 @@ async function main() {
       lensWholeP99Ms: m((r) => pct(r.sv.lensWhole, 99)),
       lensResolveP99Ms: m((r) => (r.sv.lensResolve.length ? pct(r.sv.lensResolve, 99) : NaN)),
       lensCount: runs[0].sv.lensCount,
+      tokensRangeP99Ms: m((r) => (r.sv.tokensRange.length ? pct(r.sv.tokensRange, 99) : NaN)),
       symbolsMs: m((r) => r.sv.info.symbols),
       foldingMs: m((r) => r.sv.info.folding),
       semanticTokensMs: m((r) => r.sv.info.semanticTokens),
@@ -466,8 +478,12 @@ function budgets(rep) {
     row('edit → diagnostics p95 ≤ 0.1× open', at.editP95Ms / at.openMs, 0.1, at.editP95Ms <= 0.1 * at.openMs);
     row('hover p99 ≤ 20 ms', at.hoverP99Ms, 20, at.hoverP99Ms <= 20);
     row('inlay hints p99 (60 lines) ≤ 20 ms', at.inlayP99Ms, 20, at.inlayP99Ms <= 20);
-    const lens = Number.isFinite(at.lensResolveP99Ms) ? Math.max(at.lensWholeP99Ms, at.lensResolveP99Ms) : at.lensWholeP99Ms;
-    row('code lenses p99 ≤ 20 ms (whole-document request: LSP gives no range)', lens, 20, lens <= 20);
+    // LSP code lenses have no range: an editor asks for every lens of the document, then
+    // resolves the ones on screen. With deferred titles the budget is the resolve of a
+    // 60-line window (the whole-document request is reported beside it); a server that
+    // sends titles in the whole-document answer is held to the budget there.
+    if (Number.isFinite(at.lensResolveP99Ms)) row('code lens resolve p99 (60 lines) ≤ 20 ms', at.lensResolveP99Ms, 20, at.lensResolveP99Ms <= 20);
+    else row('code lenses p99 ≤ 20 ms (whole-document request with titles)', at.lensWholeP99Ms, 20, at.lensWholeP99Ms <= 20);
     row('peak RSS ≤ 25× dump size', at.peakRssBytes / at.bytes, 25, at.peakRssBytes <= 25 * at.bytes);
   } else row('10,000-service budgets', NaN, NaN, null, 'the 10,000-service dump was not in this run');
   const gen = rep.results.filter((r) => r.services).sort((a, b) => a.services - b.services);
@@ -491,6 +507,8 @@ const mb = (x) => (!Number.isFinite(x) ? '–' : `${(x / 1e6).toFixed(x >= 1e7 ?
 const ratio = (x) => (!Number.isFinite(x) ? '–' : `${x.toFixed(x >= 10 ? 1 : 2)}×`);
 const num = (x) => (Number.isFinite(x) ? x.toLocaleString('en-US') : '–');
 
+const PHASES = ['open', 'lenses', 'symbols', 'semanticTokens', 'edits'];
+
 function render(rep) {
   const R = rep.results;
   const rows = [
@@ -507,11 +525,13 @@ function render(rep) {
     ['  edit medians: value / target / new line', (r) => Object.values(r.editByKindMs ?? {}).map(ms).join(' / ')],
     ['**hover p99**', (r) => ms(r.hoverP99Ms)],
     ['**inlay hints p99** (60 lines)', (r) => ms(r.inlayP99Ms)],
-    ['**code lenses p99** (whole-doc request)', (r) => `${ms(r.lensWholeP99Ms)} (${num(r.lensCount)})`],
-    ['  code lens resolve p99 (60 lines)', (r) => ms(r.lensResolveP99Ms)],
+    ['**code lens resolve p99** (60 lines)', (r) => ms(r.lensResolveP99Ms)],
+    ['  code lenses, whole-doc request p99', (r) => `${ms(r.lensWholeP99Ms)} (${num(r.lensCount)} lenses)`],
     ['document symbols / folding / semantic tokens', (r) => `${ms(r.symbolsMs)} / ${ms(r.foldingMs)} / ${ms(r.semanticTokensMs)}`],
+    ['  semantic tokens of a 60-line range p99', (r) => ms(r.tokensRangeP99Ms)],
     ['**peak RSS** (server)', (r) => mb(r.peakRssBytes)],
     ['  RSS ÷ dump size', (r) => ratio(r.peakRssBytes / r.bytes)],
+    ['  peak RSS after open / lenses / symbols / tokens / edits', (r) => PHASES.map((k) => mb(r.peakRssByPhase?.[k])).join(' / ')],
     ['`cli.js lint`', (r) => ms(r.lintMs)],
     ['  lint peak RSS', (r) => mb(r.lintRssBytes)],
   ];

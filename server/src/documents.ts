@@ -6,6 +6,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as core from './core';
 
 interface Entry {
+  /** Small number naming the document in what the editor hands back (code lens data). */
+  id: number;
   doc: TextDocument;
   languageId: string;
   analysis: core.Analysis | null | undefined; // undefined = not computed for this version
@@ -14,9 +16,15 @@ interface Entry {
 
 export class DocumentStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly byId = new Map<number, string>();
+  private nextId = 1;
 
   open(uri: string, languageId: string, version: number, text: string): void {
-    this.entries.set(uri, { doc: TextDocument.create(uri, languageId, version, text), languageId, analysis: undefined, analyzedVersion: -1 });
+    const was = this.entries.get(uri);
+    if (was) this.byId.delete(was.id);
+    const id = this.nextId++;
+    this.byId.set(id, uri);
+    this.entries.set(uri, { id, doc: TextDocument.create(uri, languageId, version, text), languageId, analysis: undefined, analyzedVersion: -1 });
   }
 
   /** Applies LSP content changes (incremental or full). Out-of-range positions are clamped by TextDocument. */
@@ -28,11 +36,28 @@ export class DocumentStore {
   }
 
   close(uri: string): void {
+    const e = this.entries.get(uri);
+    if (e) this.byId.delete(e.id);
     this.entries.delete(uri);
+  }
+
+  /** The id of an open document (ids are not reused: a reopened document gets a new one). */
+  id(uri: string): number | undefined {
+    return this.entries.get(uri)?.id;
+  }
+
+  /** The open document with this id. */
+  uriOf(id: number): string | undefined {
+    return this.byId.get(id);
   }
 
   version(uri: string): number | undefined {
     return this.entries.get(uri)?.doc.version;
+  }
+
+  /** Number of lines of an open document (0 when not open). */
+  lineCount(uri: string): number {
+    return this.entries.get(uri)?.doc.lineCount ?? 0;
   }
 
   text(uri: string): string | undefined {

@@ -115,13 +115,14 @@ connection.onInitialize((params) => {
       completionProvider: { triggerCharacters: ['.', '-', ' ', '/', ','] },
       codeActionProvider: { codeActionKinds: [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor, lsp.CodeActionKind.SourceFixAll] },
       inlayHintProvider: true,
-      codeLensProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: true },
       definitionProvider: true,
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
       semanticTokensProvider: {
         legend: { tokenTypes: [...core.SEMANTIC_TOKEN_TYPES], tokenModifiers: [...core.SEMANTIC_TOKEN_MODIFIERS] },
         full: true,
+        range: true,
       },
     },
     serverInfo: { name: 'conntrack-lens', version: '0.1.0' },
@@ -151,7 +152,6 @@ connection.onDidCloseTextDocument((p) => {
   clearTimeout(pending.get(p.textDocument.uri));
   pending.delete(p.textDocument.uri);
   published.delete(p.textDocument.uri);
-  lensCache.delete(p.textDocument.uri);
   store.close(p.textDocument.uri);
   connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
   // V8 keeps the subject of the last successful RegExp match alive (RegExp.lastMatch): when
@@ -181,10 +181,55 @@ connection.onFoldingRanges(
   }),
 );
 
-connection.languages.semanticTokens.on(
-  guard('semanticTokens', (p: lsp.SemanticTokensParams): lsp.SemanticTokens => {
+function tokenData(a: core.Analysis, range?: lsp.Range): number[] {
+  if (a.service.semanticTokenData) return a.service.semanticTokenData(a.doc, range).data;
+  const tokens: core.SemanticToken[] = a.service.semanticTokens(a.doc);
+  return encodeSemanticTokens(range ? tokens.filter((t) => t.line >= range.start.line && t.line <= range.end.line) : tokens);
+}
+
+// The whole document's tokens are encoded in slices of TOKEN_SLICE lines, yielding to
+// the event loop in between: on a 150k-line dump that takes seconds, and meanwhile
+// hovers and edits are served. When the editor cancels the request or the document
+// changes, the rest is not computed.
+const TOKEN_SLICE = 5000;
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+connection.languages.semanticTokens.on(async (p: lsp.SemanticTokensParams, cancel: lsp.CancellationToken): Promise<lsp.SemanticTokens> => {
+  try {
+    const uri = p.textDocument.uri;
+    const a = store.get(uri);
+    if (!a) return { data: [] };
+    const lines = store.lineCount(uri);
+    if (!a.service.semanticTokenData || lines <= TOKEN_SLICE) return { data: tokenData(a) };
+    const version = store.version(uri);
+    // one array per slice, joined once at the end: an array grown to millions of numbers
+    // leaves all its smaller copies to the garbage collector (~75 MB more peak memory)
+    const parts: number[][] = [];
+    let last = { line: 0, character: 0 };
+    for (let from = 0; from < lines; from += TOKEN_SLICE) {
+      if (from > 0) {
+        await yieldTurn();
+        if (cancel.isCancellationRequested) throw new lsp.ResponseError(lsp.LSPErrorCodes.RequestCancelled, 'cancelled');
+        if (store.version(uri) !== version) throw new lsp.ResponseError(lsp.LSPErrorCodes.ContentModified, 'the document changed');
+      }
+      const slice = { start: { line: from, character: 0 }, end: { line: from + TOKEN_SLICE - 1, character: 0 } };
+      const part = a.service.semanticTokenData(a.doc, slice, { data: [], ...last });
+      parts.push(part.data);
+      last = { line: part.line, character: part.character };
+    }
+    return { data: parts.length === 1 ? parts[0] : ([] as number[]).concat(...parts) };
+  } catch (e) {
+    if (e instanceof lsp.ResponseError) throw e;
+    connection.console.error(`semanticTokens failed: ${(e as Error)?.stack ?? String(e)}`);
+    throw new lsp.ResponseError(lsp.ErrorCodes.InternalError, `semanticTokens failed: ${(e as Error)?.message ?? String(e)}`);
+  }
+});
+
+// Editors ask for the visible range first on a big document (then for the whole one).
+connection.languages.semanticTokens.onRange(
+  guard('semanticTokensRange', (p: lsp.SemanticTokensRangeParams): lsp.SemanticTokens => {
     const a = store.get(p.textDocument.uri);
-    return { data: a ? encodeSemanticTokens(a.service.semanticTokens(a.doc)) : [] };
+    return { data: a ? tokenData(a, clampRange(p.textDocument.uri, p.range)) : [] };
   }),
 );
 
@@ -202,20 +247,35 @@ connection.languages.inlayHint.on(
   }),
 );
 
-// Code lenses have no range in LSP: the editor asks for the whole document (again
-// after each change and on scrolling); the answer is kept per version.
-const lensCache = new Map<string, { version: number; generation: number; lenses: lsp.CodeLens[] }>();
+// Code lenses have no range in LSP: the editor asks for every lens of the document
+// (again after each change), then resolves the ones on screen. So the first answer is
+// positions only, each lens carrying the document's id (LSP gives resolve no URI); its
+// title is computed when it is resolved, from the current analysis (one line looked at).
 connection.onCodeLens(
   guard('codeLens', (p: lsp.CodeLensParams): lsp.CodeLens[] => {
     const uri = p.textDocument.uri;
-    const version = store.version(uri);
-    const hit = lensCache.get(uri);
-    if (hit && hit.version === version && hit.generation === generation) return hit.lenses;
     const a = store.get(uri);
-    if (!a?.service.codeLenses || version === undefined) return [];
-    const lenses = a.service.codeLenses(a.doc, undefined, settings).map((l) => ({ range: l.range, command: { title: l.title, command: '' } }));
-    lensCache.set(uri, { version, generation, lenses });
-    return lenses;
+    const data = store.id(uri);
+    if (!a || data === undefined) return [];
+    if (a.service.codeLensRanges) {
+      return a.service.codeLensRanges(a.doc, settings).map((range: core.Range) => ({ range, data }));
+    }
+    return (a.service.codeLenses?.(a.doc, undefined, settings) ?? []).map((l) => ({ range: l.range, command: { title: l.title, command: '' } }));
+  }),
+);
+
+connection.onCodeLensResolve(
+  guard('codeLensResolve', (lens: lsp.CodeLens): lsp.CodeLens => {
+    if (lens.command) return lens;
+    const id: unknown = lens.data;
+    const uri = typeof id === 'number' ? store.uriOf(id) : undefined;
+    const a = uri === undefined ? null : store.get(uri);
+    const line = lens.range?.start?.line;
+    // A lens of an older version is resolved against the current one (the editor
+    // asks for the new lenses right after a change); a line without a lens now, or a
+    // closed document, gets an empty title.
+    const title = a?.service.codeLensTitle && typeof line === 'number' ? a.service.codeLensTitle(a.doc, line, settings) : null;
+    return { range: lens.range, command: { title: title ?? '', command: '' } };
   }),
 );
 

@@ -191,6 +191,29 @@ test('document symbols: sysctl keys and iptables table → chains', async () => 
   assert.ok(iptSymbols.some((s) => s.depth === 1 && /INPUT/.test(s.name)), `INPUT chain under the table: ${JSON.stringify(iptSymbols)}`);
 });
 
+test('code lenses: the editor gets positions, then resolves each title (the chain\'s numbers, as its inlay hint)', async () => {
+  const doc = await open('etc/iptables/rules.v4');
+  await waitForDiagnostics(doc.uri, (ds) => ds.some(ours), 'the server to be up');
+  // without a resolve count the editor's command returns the lenses as the provider gave them
+  const bare = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri);
+  assert.ok(bare.length > 0, 'some code lenses');
+  assert.ok(bare.every((l) => !l.command), 'titles are left to resolve');
+  const resolved = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri, 100);
+  assert.deepEqual(resolved.map((l) => l.range.start.line), bare.map((l) => l.range.start.line), 'the same lenses after resolve');
+  const full = new vscode.Range(0, 0, doc.lineCount, 0);
+  const hints = await vscode.commands.executeCommand('vscode.executeInlayHintProvider', doc.uri, full);
+  const label = (h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+  for (const l of resolved) {
+    assert.ok(l.command && l.command.title.length > 0, `lens on line ${l.range.start.line} resolved: ${JSON.stringify(l.command)}`);
+    const hint = hints.find((h) => h.position.line === l.range.start.line);
+    assert.ok(hint, `an inlay hint on line ${l.range.start.line}`);
+    assert.equal(l.command.title, label(hint).trim(), `lens title = hint on line ${l.range.start.line}`);
+  }
+  const input = resolved.find((l) => l.range.start.line === lineOf(doc, ':INPUT DROP'));
+  assert.ok(input, 'a lens on :INPUT');
+  assert.match(input.command.title, /^3 rules · worst \d+ evals$/);
+});
+
 test('conntrackLens.severity {"SYS004": "off"} removes the diagnostic, and removing the override brings it back', async () => {
   const doc = await open('sysctl.d/10-conntrack.conf');
   const has = (ds) => ds.some((d) => ours(d) && codeOf(d) === 'SYS004');

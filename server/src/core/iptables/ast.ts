@@ -11,7 +11,10 @@
 // `chain`, `arg`, `counters`, `flags` are built on first read and then cached.
 // Tokens, options, matches and targets build `range` objects on each read.
 // A loop over every rule of a big document should use `peekCommand(cmd)` from
-// parse.ts (same tree, not cached) or the cheap fields, so that memory stays low.
+// parse.ts (same tree, not cached) or the cheap fields, so that memory stays low;
+// cheaper still, a rule scanner (`addRuleScanner` in parse.ts) sees every rule's
+// tree while the parse pass has it (nodes reused for the next rule: keep none).
+// Chain lines (`:NAME …`) also build their ranges on read.
 
 import type { Range } from '../types';
 

@@ -35,6 +35,8 @@ export interface ChainInfo {
   deleted?: boolean;
   /** The user chains its rules jump or go to (each once), filled with `refs`. */
   kids: ChainInfo[];
+  /** Its position in the table's `chains` map (references are kept in that order of their chains). */
+  order: number;
 }
 
 export interface TableGraph {
@@ -65,6 +67,23 @@ export interface ChainGraph {
 }
 
 const cache = new WeakMap<IptablesDocument, ChainGraph>();
+/** Each rule's target chain (its `order`, or -1: no user chain) as build() read it, in chain and rule order, until the first patch. */
+const fresh = new WeakMap<TableGraph, Int32Array>();
+
+/**
+ * What build() read as each rule's target in a table: the `order` of the user
+ * chain (not built in, not deleted) each rule jumps or goes to, or -1, for the
+ * rules of every chain in map order. Undefined once the graph was patched (or
+ * read before: it is handed out once, to spare the reader's lookups by name).
+ */
+export function resolvedTargets(tg: TableGraph): Int32Array | undefined {
+  const r = fresh.get(tg);
+  fresh.delete(tg);
+  return r;
+}
+
+/** Tables with -E or -D RULESPEC lines: there a rule's text can move other rules (patched() does not apply). */
+const movesRules = new WeakMap<TableGraph, boolean>();
 
 /** The chain graph of `doc` (computed once per document). */
 export function chainGraph(doc: IptablesDocument): ChainGraph {
@@ -90,7 +109,9 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
   const g = e && cache.get(e.prev);
   const tg = g && g.byTable.get(e.table);
   if (!e || !g || !tg) return undefined;
-  for (const c of e.next.commands) if (c.command === 'E' || (c.command === 'D' && c.hasRule)) return undefined;
+  for (const t of g.tables) fresh.delete(t);
+  // (the edited lines are -A lines before and after: the table keeps its -E and -D lines)
+  if (movesRules.get(tg)) return undefined;
   for (const r of e.added) if (r.chainName === undefined || !tg.chains.has(r.chainName)) return undefined;
   for (const r of e.removed) {
     const c = r.chainName === undefined ? undefined : tg.chains.get(r.chainName);
@@ -100,18 +121,13 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
     const c = name === undefined ? undefined : tg.chains.get(name);
     return c && !c.builtin && !c.deleted ? c : undefined;
   };
-  let order: Map<ChainInfo, number> | undefined;
   /** Puts `r` (already in its chain's rules) into the references of its target, in build() order. */
   const addRef = (r: CommandLine): void => {
     const now = linked(r.targetName);
     if (!now) return;
-    if (!order) {
-      order = new Map();
-      for (const x of tg.chains.values()) order.set(x, order.size);
-    }
     const key = (x: CommandLine): number => {
       const c = tg.chains.get(x.chainName!)!;
-      return order!.get(c)! * 2 ** 26 + c.rules.indexOf(x);
+      return c.order * 2 ** 26 + c.rules.indexOf(x);
     };
     const k = key(r);
     let lo = 0;
@@ -169,18 +185,24 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
         }
         return cs[lo];
       };
+      // the edited table's declarations all above the edit: none moved
+      const declsMove = t !== tg || !(lastDecl(tg) <= after);
       for (const c of t.chains.values()) {
         const rules = c.rules;
-        for (let i = 0; i < rules.length; i++) {
-          const to = moved(rules[i].line);
-          if (to >= 0) rules[i] = doc.lines[to] as CommandLine;
+        // with lines added or taken out the tables hold -A, -N and -P lines only: rules in line order
+        const n = rules.length;
+        if (n && rules[n - 1].line >= e.repointed) {
+          for (let i = 0; i < n; i++) {
+            const to = moved(rules[i].line);
+            if (to >= 0) rules[i] = doc.lines[to] as CommandLine;
+          }
         }
         const refs = c.refs;
         for (let i = 0; i < refs.length; i++) {
           const to = moved(refs[i].line);
           if (to >= 0) refs[i] = doc.lines[to] as CommandLine;
         }
-        for (let i = 0; i < c.decls.length; i++) c.decls[i] = decl(c.decls[i]);
+        if (declsMove) for (let i = 0; i < c.decls.length; i++) c.decls[i] = decl(c.decls[i]);
       }
       if (t !== tg) {
         g.byTable.delete(t.table);
@@ -225,11 +247,24 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
     c.kids = [...kids];
   }
   for (const c of touched) staleAbove(tg, c);
+  if (e.delta) for (const t of g.tables) if ((declEnd.get(t) ?? -1) > e.after) declEnd.delete(t); // declarations below the edit moved
   tg.table = e.next;
   g.byTable.delete(e.table);
   g.byTable.set(e.next, tg);
   cache.delete(e.prev);
   return g;
+}
+
+/** The last line of a chain declaration of the table (cached: a patch moves no declaration above its edit). */
+const declEnd = new WeakMap<TableGraph, number>();
+function lastDecl(tg: TableGraph): number {
+  let m = declEnd.get(tg);
+  if (m === undefined) {
+    m = -1;
+    for (const d of tg.table.chains) if (d.line > m) m = d.line;
+    declEnd.set(tg, m);
+  }
+  return m;
 }
 
 /** Drops the worst cases of `c` and of every chain that reaches it (they are computed again on use). */
@@ -281,7 +316,7 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   const get = (name: string): ChainInfo => {
     let c = chains.get(name);
     if (!c) {
-      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [], kids: [] };
+      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [], kids: [], order: chains.size };
       chains.set(name, c);
     }
     return c;
@@ -299,12 +334,18 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   for (const d of t.chains) if (d.fromCommand) newChain.set(d.fromCommand, d);
 
   const skipFamily = family === 'ipv4' ? 6 : family === 'ipv6' ? 4 : 0;
+  let moves = false;
+  let lastA: ChainInfo | undefined; // consecutive -A lines mostly add to the same chain
   for (const cmd of t.commands) {
+    if (cmd.command === 'E' || (cmd.command === 'D' && cmd.hasRule)) moves = true;
     if (skipFamily && cmd.ipVersion === skipFamily) continue; // the other family's restore skips it
     const name = cmd.chainName;
     switch (cmd.command) {
       case 'A':
-        if (name !== undefined) get(name).rules.push(cmd);
+        if (name !== undefined) {
+          if (!lastA || lastA.name !== name) lastA = get(name);
+          lastA.rules.push(cmd);
+        }
         break;
       case 'I': {
         if (name === undefined) break;
@@ -387,24 +428,31 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   }
 
   let ruleCount = 0;
-  const kidOf = new Map<ChainInfo, ChainInfo>(); // child → the last parent that listed it
+  const kidOf: (ChainInfo | undefined)[] = new Array(chains.size); // child (by order) → the last parent that listed it
+  let last: ChainInfo | undefined; // the last chain jumped to (often the next rule's target too, even in the next chain)
+  for (const c of chains.values()) ruleCount += c.rules.length;
+  const resolved = new Int32Array(ruleCount).fill(-1); // each rule's target chain (order), in chain and rule order
+  let k = 0;
   for (const c of chains.values()) {
-    ruleCount += c.rules.length;
-    let last: ChainInfo | undefined;
     for (const r of c.rules) {
+      const at = k++;
       const to = r.targetName;
       if (to === undefined) continue;
       const target = last && last.name === to ? last : chains.get(to);
       if (!target || target.builtin || target.deleted) continue;
+      resolved[at] = target.order;
       target.refs.push(r);
-      if (kidOf.get(target) !== c) {
-        kidOf.set(target, c);
+      if (kidOf[target.order] !== c) {
+        kidOf[target.order] = c;
         c.kids.push(target);
       }
       last = target;
     }
   }
-  return { table: t, chains, ruleCount };
+  const tg: TableGraph = { table: t, chains, ruleCount };
+  movesRules.set(tg, moves);
+  fresh.set(tg, resolved);
+  return tg;
 }
 
 /** The rule part of a command (after the chain / rule number), for -D matching. */

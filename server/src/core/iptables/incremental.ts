@@ -55,6 +55,9 @@ function metaOf(doc: IptablesDocument): Meta {
   return m;
 }
 
+/** Start offset of every line plus a sentinel (text length + 1), for a document this module has seen (LF or no line endings; read only). */
+export const knownLineStartOffsets = (doc: IptablesDocument): Int32Array | undefined => meta.get(doc)?.starts;
+
 /** Line start offsets of a document this module has seen (LF or no line endings), else undefined. */
 export function knownLineStarts(doc: IptablesDocument): number[] | undefined {
   const s = meta.get(doc)?.starts;
@@ -63,8 +66,10 @@ export function knownLineStarts(doc: IptablesDocument): number[] | undefined {
 
 /** Re-parses `text` reusing `prev` where that gives the same result as a full parse. */
 export function reparseIptables(prev: IptablesDocument, text: string): IptablesDocument {
-  if (text === prev.text) return prev;
-  return incremental(prev, text) ?? parseIptables(text);
+  // (an edit that keeps the length: the common prefix answers both questions, one pass over the text)
+  const prefix = text.length === prev.text.length ? commonPrefix(prev.text, text) : -1;
+  if (prefix === text.length) return prev;
+  return incremental(prev, text, prefix) ?? parseIptables(text);
 }
 
 // ------------------------------------------------------------------ the diff
@@ -124,7 +129,8 @@ function standalone(s: string): boolean {
   return true;
 }
 
-function incremental(prev: IptablesDocument, text: string): IptablesDocument | null {
+/** `prefix`: the length of the common prefix of the two texts when known, else -1. */
+function incremental(prev: IptablesDocument, text: string, prefix: number): IptablesDocument | null {
   const old = prev.text;
   if (prev.bom || (prev.eol !== 'lf' && prev.eol !== 'none')) return null;
   const head = /^#[^\n]*?\b(ip6?tables)(?:-nft|-legacy)?-save\b/.exec(old.slice(0, HEADER_SPAN));
@@ -132,7 +138,7 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
   const family: IptablesDocument['family'] = head[1] === 'ip6tables' ? 'ipv6' : 'ipv4';
   if (prev.family !== family) return null;
 
-  const p = commonPrefix(old, text);
+  const p = prefix >= 0 ? prefix : commonPrefix(old, text);
   if (p < HEADER_SPAN) return null;
   const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
   const lenDelta = text.length - old.length;
@@ -203,12 +209,17 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
 
   // ---- assemble: lines
   carrying = memos.filter((x) => !x.covered?.(prev));
-  const lines: IptLine[] = new Array(prev.lines.length + delta);
-  for (let i = 0; i < from; i++) lines[i] = prev.lines[i];
-  for (let i = from; i < a; i++) lines[i] = repoint(prev.lines[i], text, S[i]);
-  for (let i = 0; i < k; i++) lines[a + i] = fresh[i];
-  if (delta === 0) for (let i = bOld + 1; i < prev.lines.length; i++) lines[i] = prev.lines[i];
-  else for (let i = bOld + 1; i < prev.lines.length; i++) lines[i + delta] = moveLine(prev.lines[i], text, delta, S[i] + lenDelta);
+  // (copies and pushes keep the array packed: `new Array(n)` of 100,000+ slots would be a slow dictionary)
+  let lines: IptLine[];
+  if (delta === 0) {
+    lines = prev.lines.slice(); // `from` is `a` here: nothing to re-point
+    for (let i = 0; i < k; i++) lines[a + i] = fresh[i];
+  } else {
+    lines = prev.lines.slice(0, from);
+    for (let i = from; i < a; i++) lines.push(repoint(prev.lines[i], text, S[i]));
+    for (let i = 0; i < k; i++) lines.push(fresh[i]);
+    for (let i = bOld + 1; i < prev.lines.length; i++) lines.push(moveLine(prev.lines[i], text, delta, S[i] + lenDelta));
+  }
 
   // ---- tables
   const at = (l: number): IptLine => lines[l >= a ? l + delta : l];
@@ -217,10 +228,11 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
       const cf = firstCommandAtOrAfter(x.commands, from);
       const ci0 = firstCommandAtOrAfter(x.commands, a);
       const ci1 = firstCommandAtOrAfter(x.commands, bOld + 1);
-      const commands: CommandLine[] = x.commands.slice(0, cf);
+      let commands: CommandLine[] = x.commands.slice(0, cf);
       for (let i = cf; i < ci0; i++) commands.push(lines[x.commands[i].line] as CommandLine);
       for (const f of fresh) if (f.kind === 'command') commands.push(f);
-      for (let i = ci1; i < x.commands.length; i++) commands.push(delta ? (at(x.commands[i].line) as CommandLine) : x.commands[i]);
+      if (delta) for (let i = ci1; i < x.commands.length; i++) commands.push(at(x.commands[i].line) as CommandLine);
+      else if (ci1 < x.commands.length) commands = commands.concat(x.commands.slice(ci1));
       const chains = delta ? x.chains.map((c) => (c.line < from ? c : moveChain(c, at, c.line < a ? 0 : delta))) : x.chains;
       const nt: TableBlock = { name: x.name, startLine: x.startLine, endLine: x.endLine + delta, header: x.header, chains, commands };
       nt.commitLine = x.commitLine! + delta;
@@ -292,7 +304,9 @@ function incremental(prev: IptablesDocument, text: string): IptablesDocument | n
       added.push(n);
     }
   }
-  for (const c of next.commands) if (c.command !== 'A' && c.command !== 'N' && c.command !== 'P') return doc;
+  // (the edit took out and put in `-A` lines only, so the table's other commands are the previous ones)
+  if (!onlyANP(t)) return doc;
+  simpleTables.set(next, true);
   edits.set(doc, { prev, table: t, next, replaced: [], first: a, after: bOld, delta, repointed: from, removed, added });
   return doc;
 }
@@ -357,6 +371,18 @@ export interface StructuralEdit {
 
 const edits = new WeakMap<IptablesDocument, StructuralEdit>();
 
+/** Tables whose commands are all `-A`, `-N` or `-P` (known true, or computed once). */
+const simpleTables = new WeakMap<TableBlock, boolean>();
+function onlyANP(t: TableBlock): boolean {
+  let r = simpleTables.get(t);
+  if (r === undefined) {
+    r = true;
+    for (const c of t.commands) if (c.command !== 'A' && c.command !== 'N' && c.command !== 'P') r = false;
+    simpleTables.set(t, r);
+  }
+  return r;
+}
+
 /** How `doc` was made from its previous version, when the edit was structural (see StructuralEdit). */
 export function structuralEdit(doc: IptablesDocument): StructuralEdit | undefined {
   return edits.get(doc);
@@ -376,7 +402,8 @@ export interface LineMemo<T> {
 }
 
 interface MemoStore {
-  map: WeakMap<CommandLine, unknown>;
+  get(cmd: CommandLine): unknown;
+  set(cmd: CommandLine, value: unknown): void;
   move: (value: unknown, delta: number, to: CommandLine) => unknown;
   covered?: (prev: IptablesDocument) => boolean;
 }
@@ -389,9 +416,15 @@ const memos: MemoStore[] = [];
  * for `prev` instead (see LineEdit), so entries need not move along.
  */
 export function lineMemo<T>(move: (value: T, delta: number, to: CommandLine) => T, covered?: (prev: IptablesDocument) => boolean): LineMemo<T> {
+  // Entries live in a slot of the parser's line node (no map entry per line); other nodes use a WeakMap.
+  const id = memos.length;
   const map = new WeakMap<CommandLine, T>();
-  memos.push({ map: map as WeakMap<CommandLine, unknown>, move: move as MemoStore['move'], covered });
-  return { get: (cmd) => map.get(cmd), set: (cmd, value) => void map.set(cmd, value) };
+  const store: LineMemo<T> = {
+    get: (cmd) => (cmd instanceof LazyCommand ? (cmd.memo(id) as T | undefined) : map.get(cmd)),
+    set: (cmd, value) => (cmd instanceof LazyCommand ? cmd.setMemo(id, value) : void map.set(cmd, value)),
+  };
+  memos.push({ get: store.get, set: store.set as MemoStore['set'], move: move as MemoStore['move'], covered });
+  return store;
 }
 
 /** The memos whose entries move along in the re-parse under way. */
@@ -399,8 +432,8 @@ let carrying: MemoStore[] = memos;
 
 function carryMemos(from: CommandLine, to: CommandLine, delta: number): void {
   for (const m of carrying) {
-    const v = m.map.get(from);
-    if (v !== undefined) m.map.set(to, m.move(v, delta, to));
+    const v = m.get(from);
+    if (v !== undefined) m.set(to, m.move(v, delta, to));
   }
 }
 

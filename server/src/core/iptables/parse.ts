@@ -199,6 +199,8 @@ const PROTO_MODULE: Readonly<Record<string, string>> = {
   mh: 'mh', 'ipv6-mh': 'mh', '135': 'mh',
 };
 
+const PROTO_MODULE_MAP: ReadonlyMap<string, string> = new Map(Object.entries(PROTO_MODULE));
+
 /** Options of the implicit protocol matches (so `-p tcp -m state … --dport` goes to tcp). */
 const PROTO_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   tcp: ['--sport', '--source-port', '--dport', '--destination-port', '--syn', '--tcp-flags', '--tcp-option'],
@@ -212,6 +214,8 @@ const PROTO_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   ah: ['--ahspi', '--ahlen', '--ahres'],
   mh: ['--mh-type'],
 };
+
+const PROTO_OPTIONS_MAP: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(PROTO_OPTIONS));
 
 /** `module:option` pairs that take two arguments. */
 const TWO_ARGS = new Set(['tcp:--tcp-flags', 'sctp:--chunk-types', 'set:--match-set', 'set:--set', 'SET:--add-set', 'SET:--del-set', 'SET:--map-set']);
@@ -272,6 +276,11 @@ const ARITY: ReadonlyMap<string, ReadonlyMap<string, number>> = (() => {
 
 // -------------------------------------------------------------------- helpers
 
+/** Empties a small reused array (cheaper than `length = 0`, a runtime call in V8). */
+function empty(a: unknown[]): void {
+  while (a.length) a.pop();
+}
+
 function rng(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }
@@ -289,6 +298,33 @@ export function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
+}
+
+/** Same as `/\s/.test(s)` (JavaScript's white space and line terminators), without a regular expression. */
+function hasWhiteSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 160 && (c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff)) return true;
+  }
+  return false;
+}
+
+/**
+ * 1 when `name` is longer than MAX_CHAIN_NAME UTF-8 bytes, else 2 when it is
+ * empty or has white space (`/\s/`), else 0 (one pass over the characters).
+ */
+function targetNameProblem(name: string): 0 | 1 | 2 {
+  if (name.length > MAX_CHAIN_NAME) return 1; // every character is at least one byte
+  if (name.length * 3 <= MAX_CHAIN_NAME) return name === '' || hasWhiteSpace(name) ? 2 : 0; // at most 3 bytes per UTF-16 unit
+  let ascii = true;
+  let space = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x80) ascii = false;
+    else if (c === 32 || (c >= 9 && c <= 13)) space = true;
+  }
+  if (!ascii) return utf8Length(name) > MAX_CHAIN_NAME ? 1 : hasWhiteSpace(name) ? 2 : 0;
+  return space ? 2 : 0; // ASCII: no more bytes than characters (≤ MAX_CHAIN_NAME here)
 }
 
 /** `sscanf("%llu")` accepts optional blanks, a sign and at least one digit. */
@@ -370,14 +406,23 @@ export class Tok implements Token {
 /** One option with its arguments (implements ast.OptionNode). */
 export class Opt implements OptionNode {
   constructor(
-    readonly name: string,
+    public name: string,
     /** Columns of the option name. */
-    readonly nameStart: number,
-    readonly nameEnd: number,
-    readonly line: number,
+    public nameStart: number,
+    public nameEnd: number,
+    public line: number,
     readonly values: Tok[],
-    readonly negation: Tok | undefined,
+    public negation: Tok | undefined,
   ) {}
+  /** Reuse (the parser's scratch pool only); `values` is emptied. */
+  reset(name: string, nameStart: number, nameEnd: number, line: number, negation: Tok | undefined): void {
+    this.name = name;
+    this.nameStart = nameStart;
+    this.nameEnd = nameEnd;
+    this.line = line;
+    this.negation = negation;
+    empty(this.values);
+  }
   get negated(): boolean {
     return this.negation !== undefined;
   }
@@ -405,13 +450,22 @@ export class Opt implements OptionNode {
 export class Match implements MatchNode {
   readonly options: Opt[] = [];
   constructor(
-    readonly name: string,
+    public name: string,
     /** The module name (for an implicit match: the `-p` value). */
-    readonly nameTok: Tok,
-    readonly implicit: boolean,
+    public nameTok: Tok,
+    public implicit: boolean,
     /** Column where `-m` starts (unused for implicit matches). */
-    readonly start0: number,
+    public start0: number,
   ) {}
+  /** Reuse (the parser's scratch pool only); `options` is emptied. */
+  reset(name: string, nameTok: Tok, implicit: boolean, start0: number): this {
+    this.name = name;
+    this.nameTok = nameTok;
+    this.implicit = implicit;
+    this.start0 = start0;
+    empty(this.options);
+    return this;
+  }
   get nameRange(): Range {
     return this.nameTok.range;
   }
@@ -431,11 +485,20 @@ export class Match implements MatchNode {
 export class Target implements TargetNode {
   readonly options: Opt[] = [];
   constructor(
-    readonly name: string,
-    readonly nameTok: Tok,
-    readonly kind: 'jump' | 'goto',
-    readonly start0: number,
+    public name: string,
+    public nameTok: Tok,
+    public kind: 'jump' | 'goto',
+    public start0: number,
   ) {}
+  /** Reuse (the parser's scratch pool only); `options` is emptied. */
+  reset(name: string, nameTok: Tok, kind: 'jump' | 'goto', start0: number): this {
+    this.name = name;
+    this.nameTok = nameTok;
+    this.kind = kind;
+    this.start0 = start0;
+    empty(this.options);
+    return this;
+  }
   get nameRange(): Range {
     return this.nameTok.range;
   }
@@ -444,6 +507,43 @@ export class Target implements TargetNode {
     for (const x of this.options) if (x.end > end) end = x.end;
     return rng(this.nameTok.line, this.start0, end);
   }
+}
+
+/** Where the argument readQuoted() read ends. */
+let quotedEnd = 0;
+
+/**
+ * The value of the argument that starts at `start` and has its first `"` at `q`
+ * (the text before it, then the quoted part with `\x` read as x); it ends at the
+ * closing quote or at `to`: `quotedEnd` is set to that end.
+ */
+function readQuoted(s: string, start: number, q: number, to: number): string {
+  let value = s.slice(start, q);
+  let i = q + 1;
+  // runs of plain characters are copied whole
+  let run = i;
+  let closed = false;
+  while (i < to) {
+    const d = s.charCodeAt(i);
+    if (d === 92 /* \ */) {
+      if (i > run) value += s.slice(run, i);
+      if (i + 1 < to) value += s[i + 1];
+      i += 2;
+      run = i;
+      continue;
+    }
+    if (d === 34) {
+      if (i > run) value += s.slice(run, i);
+      i++;
+      closed = true;
+      break;
+    }
+    i++;
+  }
+  if (i > to) i = to;
+  if (!closed && i > run) value += s.slice(run, i);
+  quotedEnd = i;
+  return value;
 }
 
 /**
@@ -464,26 +564,14 @@ export function splitArgs(s: string, line: number, from = 0, to = s.length, firs
     while (i < to) {
       c = s.charCodeAt(i);
       if (c === 34 /* " */) {
-        if (value === null) value = s.slice(start, i);
-        i++;
-        while (i < to) {
-          const d = s.charCodeAt(i);
-          if (d === 92 /* \ */) {
-            if (i + 1 < to) value += s[i + 1];
-            i += 2;
-            continue;
-          }
-          i++;
-          if (d === 34) break;
-          value += s[i - 1];
-        }
-        if (i > to) i = to;
+        value = readQuoted(s, start, i, to);
+        i = quotedEnd;
         break; // the closing quote (or the end of the line) ends the argument
       }
       if (c === 32 || c === 9) break;
       i++;
     }
-    if (value === null) out.push(new Tok(s, line, start, i, s.slice(start, i), false));
+    if (value === null) out.push(new Tok(s, line, start, i, undefined, false)); // value read on first use
     else out.push(new Tok(s, line, start, i, value, true));
   }
   return out;
@@ -497,7 +585,21 @@ function hasArg(t: Tok | undefined): boolean {
 }
 
 function isCoreLetter(l: string): boolean {
-  return l !== '0' && Object.prototype.hasOwnProperty.call(CORE_ARG, l);
+  const c = l.charCodeAt(0);
+  return l.length === 1 && c < 128 && CORE_LETTER[c] === 1;
+}
+
+/** By character code: 1 for a core option letter (CORE_ARG, but `0`, which only --line-numbers sets). */
+const CORE_LETTER = letterTable(Object.keys(CORE_ARG).filter((l) => l !== '0').join(''));
+/** By character code: 1 for a command letter (COMMAND_LETTERS). */
+const COMMAND_LETTER = letterTable(COMMAND_LETTERS);
+/** By character code: 1 for a generic option letter (GENERIC_LETTERS). */
+const GENERIC_LETTER = letterTable(GENERIC_LETTERS);
+
+function letterTable(letters: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let i = 0; i < letters.length; i++) t[letters.charCodeAt(i)] = 1;
+  return t;
 }
 
 /** Looks like a value rather than an option (for options of unknown arity). */
@@ -559,10 +661,9 @@ function splitPooled(s: string, line: number, from: number, to: number, pool: To
     }
     let value: string | undefined;
     if (quoted) {
-      // let splitArgs apply the quote rules to this one argument
-      const t = splitArgs(s, line, start, to, true)[0];
-      i = t.end;
-      value = t.value;
+      // the quote rules of splitArgs, for this one argument
+      value = readQuoted(s, start, i, to);
+      i = quotedEnd;
     }
     let tok = pool[n];
     if (!tok) tok = pool[n] = new Tok(s, line, start, i, value, quoted);
@@ -572,11 +673,26 @@ function splitPooled(s: string, line: number, from: number, to: number, pool: To
   return n;
 }
 
+/** RuleSpec.protocol of a scratch tree (see CommandParser): the range is built when read. */
+export class ScratchProtocol {
+  value = '';
+  negated = false;
+  tok: Tok | undefined;
+  get range(): Range {
+    return this.tok!.range;
+  }
+}
+
+/** What parse() returns for a line read without building a tree (no allocation per line). */
+const PARSED_OK = { ok: true } as const;
+
 /**
  * getopt_long over one line's arguments, the way `iptables` (do_parse) reads
  * them in restore mode. One instance is reused for every line. With `build`
  * false it only checks the line and notes command, chain and target (no
- * objects survive the line); with `build` true it also builds the tree.
+ * objects survive the line); with `build` true it also builds the tree. With
+ * `scratch` (and `build`) the rule's tree (`scratchRule`) is made of pooled
+ * nodes that the next line reuses: for a pass that reads each rule once.
  */
 class CommandParser {
   errors: ParseError[] = [];
@@ -586,6 +702,7 @@ class CommandParser {
 
   // per line
   private build = false;
+  private scratch = false;
   private line = 0;
   /** Offset of column 0 in the string being parsed (the whole text in the parse pass). */
   private base = 0;
@@ -603,8 +720,21 @@ class CommandParser {
   private arg: Tok | undefined;
   ipVersion: 4 | 6 | undefined;
   private flags: Opt[] = [];
-  private readonly seen = new Map<string, Tok>();
-  private readonly dupReported = new Set<string>();
+  /** set_option() state: the token of each core option letter seen (by char code), letters in order, duplicates reported. */
+  private readonly seenTok: (Tok | undefined)[] = new Array(128).fill(undefined);
+  private readonly seenOrder: string[] = [];
+  private readonly dupReported: boolean[] = new Array(128).fill(false);
+  // scratch pools (see `scratch`)
+  private readonly optPool: Opt[] = [];
+  private nOpt = 0;
+  private readonly matchPool: Match[] = [];
+  private nMatch = 0;
+  private targetPool: Target | undefined;
+  private readonly valueScratch: Tok[] = [];
+  private readonly scratchProtocol = new ScratchProtocol();
+  private readonly scratchArrays = { flags: [] as Opt[], generic: [] as Opt[], matches: [] as Match[], stray: [] as Opt[] };
+  /** The rule of the line just parsed in scratch mode (valid until the next parse). */
+  scratchRule: RuleSpec | undefined;
   private generic: Opt[] = [];
   private protocol: RuleSpec['protocol'];
   private protoTok: Tok | undefined;
@@ -650,8 +780,11 @@ class CommandParser {
     table: string,
     lineRange: Range | null,
     build: boolean,
+    scratch = false,
   ): { ok: boolean; cmd?: CommandLine; tokens?: Tok[]; message?: string } {
     this.build = build;
+    this.scratch = scratch;
+    this.scratchRule = undefined;
     this.line = line;
     this.base = base;
     this.errorsBefore = this.errors.length;
@@ -662,12 +795,17 @@ class CommandParser {
     this.chain = undefined;
     this.arg = undefined;
     this.ipVersion = undefined;
-    this.seen.clear();
-    this.dupReported.clear();
+    const order = this.seenOrder;
+    for (let i = 0; i < order.length; i++) {
+      const c = order[i].charCodeAt(0);
+      this.seenTok[c] = undefined;
+      this.dupReported[c] = false;
+    }
+    empty(order);
     this.protocol = undefined;
     this.protoTok = undefined;
     this.protoModule = undefined;
-    this.matchNames.length = 0;
+    empty(this.matchNames);
     this.targetName = undefined;
     this.targetKind = undefined;
     this.target = undefined;
@@ -681,7 +819,20 @@ class CommandParser {
     this.badArgs = 0;
     this.counters = undefined;
     this.hasRule = false;
-    if (build) {
+    if (scratch) {
+      this.nOpt = 0;
+      this.nMatch = 0;
+      // the scratch arrays only (arrays of a built tree belong to that tree)
+      const sc = this.scratchArrays;
+      this.flags = sc.flags;
+      this.generic = sc.generic;
+      this.matches = sc.matches;
+      this.stray = sc.stray;
+      empty(sc.flags);
+      empty(sc.generic);
+      empty(sc.matches);
+      empty(sc.stray);
+    } else if (build) {
       this.flags = [];
       this.generic = [];
       this.matches = [];
@@ -713,7 +864,7 @@ class CommandParser {
       }
       let bEnd = s.indexOf(']', k);
       if (bEnd < 0 || bEnd > end) bEnd = end;
-      if (build) {
+      if (build && !scratch) {
         const packets = s.slice(j, pEnd);
         const bytes = s.slice(k, bEnd);
         this.counters = { packets, bytes, range: rng(line, from - base, ptr + 1 - base), numeric: scansUnsigned(packets) && scansUnsigned(bytes) };
@@ -724,7 +875,7 @@ class CommandParser {
       from = ptr + 1;
     }
 
-    if (build) {
+    if (build && !scratch) {
       this.toks = splitArgs(s, line, from, to);
       this.ntoks = this.toks.length;
     } else {
@@ -751,7 +902,7 @@ class CommandParser {
 
     const command = this.command;
     const commandToken = this.commandToken;
-    const outToks = build ? toks : undefined;
+    const outToks = build && !scratch ? toks : undefined;
     if (!command || !commandToken) {
       let message = 'no command on this line (iptables-restore: "no command specified"); rules start with -A CHAIN';
       if (!n) message = 'a line of only spaces or tabs is not empty to iptables-restore ("no command specified"); remove the blanks';
@@ -760,13 +911,16 @@ class CommandParser {
         if (n) this.errTok(toks[0], message);
         else this.errors.push({ range: lineRange ?? rng(line, 0, end - base), message, data: { fix: 'trim-line' } });
       }
-      return { ok: false, tokens: build ? toks : undefined, message };
+      return { ok: false, tokens: outToks, message };
     }
 
     // commands_v_options: options this command does not allow.
     const row = ILLEGAL[command === 'D' && this.deleteByNumber ? 'DN' : command];
-    if (row && this.seen.size) {
-      for (const [l, t] of this.seen) {
+    if (row && this.seenOrder.length) {
+      const order = this.seenOrder;
+      for (let i = 0; i < order.length; i++) {
+        const l = order[i];
+        const t = this.seenTok[l.charCodeAt(0)]!;
         const col = OPT_COLUMNS.indexOf(l);
         if (col >= 0 && row[col] === 'x') {
           const shown = t.value.startsWith('--') ? t.value.split('=')[0] : '-' + l;
@@ -775,7 +929,16 @@ class CommandParser {
       }
     }
     this.hasRule = command === 'A' || command === 'I' || command === 'R' || command === 'C' || (command === 'D' && !this.deleteByNumber);
-    if (!build) return { ok: true };
+    if (!build) return PARSED_OK;
+    if (scratch) {
+      if (this.hasRule) {
+        const rule: RuleSpec = { generic: this.generic, matches: this.matches, stray: this.stray };
+        if (this.protocol) rule.protocol = this.protocol;
+        if (this.target) rule.target = this.target;
+        this.scratchRule = rule;
+      }
+      return PARSED_OK;
+    }
 
     const cmd: CommandLine = { kind: 'command', line, range: lineRange ?? rng(line, 0, end - base), command, commandToken, tokens: outToks!, table, flags: this.flags };
     if (this.chain) cmd.chain = this.chain;
@@ -891,18 +1054,48 @@ class CommandParser {
   }
 
   private opt(name: string, ns: number, ne: number, values: Tok[], neg: Tok | undefined): Opt {
-    return new Opt(name, ns, ne, this.line, values, neg);
+    if (!this.scratch) return new Opt(name, ns, ne, this.line, values, neg);
+    let o = this.optPool[this.nOpt];
+    if (o) o.reset(name, ns, ne, this.line, neg);
+    else o = this.optPool[this.nOpt] = new Opt(name, ns, ne, this.line, [], neg);
+    this.nOpt++;
+    for (let i = 0; i < values.length; i++) o.values.push(values[i]);
+    return o;
+  }
+
+  /** An option with at most one value (no array built in scratch mode). */
+  private opt1(name: string, ns: number, ne: number, value: Tok | undefined, neg: Tok | undefined): Opt {
+    if (!this.scratch) return new Opt(name, ns, ne, this.line, value ? [value] : [], neg);
+    const vs = this.valueScratch;
+    empty(vs);
+    if (value) vs.push(value);
+    return this.opt(name, ns, ne, vs, neg);
+  }
+
+  private newMatch(name: string, nameTok: Tok, implicit: boolean, start0: number): Match {
+    if (!this.scratch) return new Match(name, nameTok, implicit, start0);
+    const m = this.matchPool[this.nMatch];
+    this.nMatch++;
+    return m ? m.reset(name, nameTok, implicit, start0) : (this.matchPool[this.nMatch - 1] = new Match(name, nameTok, implicit, start0));
+  }
+
+  private newTarget(name: string, nameTok: Tok, kind: 'jump' | 'goto', start0: number): Target {
+    if (!this.scratch) return new Target(name, nameTok, kind, start0);
+    return this.targetPool ? this.targetPool.reset(name, nameTok, kind, start0) : (this.targetPool = new Target(name, nameTok, kind, start0));
   }
 
   private setOption(l: string, t: Tok, neg: Tok | undefined, display: string): void {
     // set_option(): no duplicates; `!` only before -s -d -p -i -o -f
-    if (!this.seen.has(l)) this.seen.set(l, t);
-    else if (!this.dupReported.has(l)) {
+    const c = l.charCodeAt(0);
+    if (this.seenTok[c] === undefined) {
+      this.seenTok[c] = t;
+      this.seenOrder.push(l);
+    } else if (!this.dupReported[c]) {
       // iptables stops at the first duplicate; one error per option is enough
-      this.dupReported.add(l);
+      this.dupReported[c] = true;
       this.errTok(t, `\`${display}\` given twice (iptables: "multiple -${l} flags not allowed")`);
     }
-    if (neg && !GENERIC_LETTERS.includes(l)) this.errTok(neg, `\`!\` cannot negate \`${display}\` (iptables: "cannot have ! before -${l}")`);
+    if (neg && GENERIC_LETTER[l.charCodeAt(0)] !== 1) this.errTok(neg, `\`!\` cannot negate \`${display}\` (iptables: "cannot have ! before -${l}")`);
   }
 
   private coreOption(l: string, display: string, tok: Tok, ns: number, ne: number, att: Tok | undefined): void {
@@ -914,11 +1107,11 @@ class CommandParser {
       if (this.pos < this.ntoks) val = this.take();
       else {
         this.err(ns, ne, `\`${display}\` needs an argument (iptables: "option requires an argument")`);
-        if (!COMMAND_LETTERS.includes(l)) return;
+        if (COMMAND_LETTER[l.charCodeAt(0)] !== 1) return;
       }
     }
 
-    if (COMMAND_LETTERS.includes(l)) {
+    if (COMMAND_LETTER[l.charCodeAt(0)] === 1) {
       this.commandOption(l, display, tok, ns, ne, val, neg);
       return;
     }
@@ -958,17 +1151,24 @@ class CommandParser {
             if (real && valueLike(real)) value = this.take();
           } else value = val;
         }
-        if (this.build) this.generic.push(this.opt(display, ns, ne, value ? [value] : [], negTok));
+        if (this.build) this.generic.push(this.opt1(display, ns, ne, value, negTok));
         if (!value) return;
-        const v = value.value;
         if (l === 'p') {
-          const pv = v.toLowerCase();
+          const pv = value.value.toLowerCase();
           this.protoTok = value;
-          if (this.build) this.protocol = { value: pv, negated: !!negTok, range: value.range };
-          this.protoModule = negTok ? undefined : PROTO_MODULE[pv] ?? pv;
+          if (this.scratch) {
+            const sp = this.scratchProtocol;
+            sp.value = pv;
+            sp.negated = !!negTok;
+            sp.tok = value;
+            this.protocol = sp;
+          } else if (this.build) this.protocol = { value: pv, negated: !!negTok, range: value.range };
+          this.protoModule = negTok ? undefined : PROTO_MODULE_MAP.get(pv) ?? pv;
           if (pv === 'icmpv6' || pv === 'ipv6-icmp' || pv === '58') this.family.v6++;
           else if (pv === 'icmp' || pv === '1') this.family.v4++;
-        } else if (l === 's' || l === 'd') {
+        } else if ((l === 's' || l === 'd') && this.docFamily === 'unknown') {
+          // (the counts only matter when the header names no family)
+          const v = value.value;
           if (v.includes(':')) this.family.v6++;
           else if (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/.test(v)) this.family.v4++;
         }
@@ -980,15 +1180,16 @@ class CommandParser {
         if (att && l === 'j') val = tok; // `-jX` / `--jump=X`: 1.8.9 jumps to the whole argument (reported above)
         if (!val) return;
         const name = val.value;
-        if (utf8Length(name) > MAX_CHAIN_NAME) this.errTok(val, `target name longer than ${MAX_CHAIN_NAME} characters (iptables: "Invalid target name")`);
-        else if (name === '' || /\s/.test(name)) this.errTok(val, `\`${name}\` is not a valid target name (iptables: "Invalid target name")`);
+        const problem = targetNameProblem(name);
+        if (problem === 1) this.errTok(val, `target name longer than ${MAX_CHAIN_NAME} characters (iptables: "Invalid target name")`);
+        else if (problem === 2) this.errTok(val, `\`${name}\` is not a valid target name (iptables: "Invalid target name")`);
         if (this.targetName !== undefined) return; // the duplicate is already reported
         this.targetName = name;
         this.targetKind = l === 'g' ? 'goto' : 'jump';
         this.curName = name;
         this.curIsMatch = false;
         this.extLoaded = true;
-        if (this.build) this.cur = this.target = new Target(name, val, this.targetKind, tok.start);
+        if (this.build) this.cur = this.target = this.newTarget(name, val, this.targetKind, tok.start);
         return;
       }
       case 'm': {
@@ -999,7 +1200,7 @@ class CommandParser {
         this.matchNames.push(val.value);
         this.extLoaded = true;
         if (this.build) {
-          const m = new Match(val.value, val, false, tok.start);
+          const m = this.newMatch(val.value, val, false, tok.start);
           this.matches.push(m);
           this.cur = m;
         }
@@ -1023,42 +1224,42 @@ class CommandParser {
           else if (!scansUnsigned(b)) this.errTok(bcnt ?? val, 'byte counter is not a number (iptables: "-c byte counter not numeric")');
           else if (!this.counters && this.build) this.counters = { packets: p, bytes: b, range: rng(this.line, tok.start, (bcnt ?? val).end), numeric: true };
         }
-        if (this.build) this.flags.push(this.opt(display, ns, ne, values, undefined));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, values, undefined));
         return;
       }
       case 't':
         this.err(tok.start, (val ?? tok).end, 'the table comes from the `*table` line; iptables-restore rejects -t ("The -t option cannot be used")');
-        if (this.build) this.flags.push(this.opt(display, ns, ne, val ? [val] : [], neg));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, val ? [val] : [], neg));
         return;
       case 'w':
       case 'W': {
         let wv = val;
         if (!wv && hasArg(this.next())) wv = this.take();
         this.err(ns, ne, `iptables-restore does not accept \`${display}\` in a file ("You cannot use \`-w' from iptables-restore")`);
-        if (this.build) this.flags.push(this.opt(display, ns, ne, wv ? [wv] : [], neg));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, wv ? [wv] : [], neg));
         return;
       }
       case 'h': {
         let hv = val;
         if (!hv && hasArg(this.next())) hv = this.take();
-        if (this.build) this.flags.push(this.opt(display, ns, ne, hv ? [hv] : [], neg));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, hv ? [hv] : [], neg));
         return;
       }
       case 'n':
       case 'x':
       case '0':
         this.setOption(l, tok, neg, display);
-        if (this.build) this.flags.push(this.opt(display, ns, ne, [], neg));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, [], neg));
         return;
       case '4':
       case '6':
         this.ipVersion = l === '4' ? 4 : 6;
-        if (this.build) this.flags.push(this.opt(display, ns, ne, [], neg));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, [], neg));
         return;
       default:
         // -v -V -M
         if (neg && l !== 'v') this.errTok(neg, `\`!\` cannot negate \`${display}\``);
-        if (this.build) this.flags.push(this.opt(display, ns, ne, val ? [val] : [], neg));
+        if (this.build && !this.scratch) this.flags.push(this.opt(display, ns, ne, val ? [val] : [], neg));
         return;
     }
   }
@@ -1134,7 +1335,7 @@ class CommandParser {
     let owner: Match | Target | undefined = this.cur;
     let hasOwner = ownerName !== '';
     const pm = this.protoModule;
-    if (pm !== undefined && !(this.curIsMatch && ownerName === pm) && (!hasOwner || PROTO_OPTIONS[pm]?.includes(name))) {
+    if (pm !== undefined && !(this.curIsMatch && ownerName === pm) && (!hasOwner || PROTO_OPTIONS_MAP.get(pm)?.includes(name))) {
       ownerName = pm;
       hasOwner = true;
       if (this.build) {
@@ -1147,7 +1348,11 @@ class CommandParser {
 
     const arity = ARITY.get(ownerName)?.get(name) ?? 1;
     const build = this.build;
-    const values: Tok[] | undefined = build ? [] : undefined;
+    let values: Tok[] | undefined;
+    if (this.scratch) {
+      values = this.valueScratch;
+      empty(values);
+    } else if (build) values = [];
     if (att) {
       if (values) values.push(att);
     } else if (arity === TEXT) {
@@ -1186,7 +1391,7 @@ class CommandParser {
 
   private implicitMatch(pm: string, first: Tok): Match {
     if (!this.implicit) {
-      this.implicit = new Match(pm, this.protoTok!, true, first.start);
+      this.implicit = this.newMatch(pm, this.protoTok!, true, first.start);
       this.matches.push(this.implicit);
     }
     return this.implicit;
@@ -1211,6 +1416,9 @@ export class LazyCommand implements CommandLine {
   #col0: number;
   #family: IptablesDocument['family'];
   #full: CommandLine | undefined;
+  /** Per-line memo slots (incremental.ts lineMemo): the first inline, the others in an array. */
+  #memo0: unknown;
+  #memos: unknown[] | undefined;
   constructor(
     readonly line: number,
     readonly table: string,
@@ -1231,6 +1439,14 @@ export class LazyCommand implements CommandLine {
     this.#end = end;
     this.#col0 = col0;
     this.#family = family;
+  }
+  /** Memo slot `id` (see incremental.ts lineMemo). */
+  memo(id: number): unknown {
+    return id === 0 ? this.#memo0 : this.#memos?.[id];
+  }
+  setMemo(id: number, value: unknown): void {
+    if (id === 0) this.#memo0 = value;
+    else (this.#memos ??= [])[id] = value;
   }
   /** The parsed line (built once). */
   private get full(): CommandLine {
@@ -1304,7 +1520,13 @@ export function peekCommand(cmd: CommandLine): CommandLine {
 class ChainDecl implements ChainLine {
   readonly kind = 'chain' as const;
   #len: number;
-  #pos: Int32Array; // name start/end, policy start/end, counters start/end (-1: absent)
+  // name start/end, policy start/end, counters start/end (-1: absent); plain fields (no typed array per line)
+  #p0: number;
+  #p1: number;
+  #p2: number;
+  #p3: number;
+  #p4: number;
+  #p5: number;
   #counters: string | undefined;
   constructor(
     readonly line: number,
@@ -1313,26 +1535,30 @@ class ChainDecl implements ChainLine {
     readonly table: string,
     readonly builtin: boolean,
     len: number,
-    pos: Int32Array,
+    pos: ArrayLike<number>,
     counters: string | undefined,
   ) {
     this.#len = len;
-    this.#pos = pos;
+    this.#p0 = pos[0];
+    this.#p1 = pos[1];
+    this.#p2 = pos[2];
+    this.#p3 = pos[3];
+    this.#p4 = pos[4];
+    this.#p5 = pos[5];
     this.#counters = counters;
   }
   /** This line `lines` lines further down (incremental reparse). */
   moved(lines: number): ChainDecl {
-    return new ChainDecl(this.line + lines, this.name, this.policy, this.table, this.builtin, this.#len, this.#pos, this.#counters);
+    return new ChainDecl(this.line + lines, this.name, this.policy, this.table, this.builtin, this.#len, [this.#p0, this.#p1, this.#p2, this.#p3, this.#p4, this.#p5], this.#counters);
   }
   get range(): Range {
     return rng(this.line, 0, this.#len);
   }
   get nameRange(): Range {
-    return rng(this.line, this.#pos[0], this.#pos[1]);
+    return rng(this.line, this.#p0, this.#p1);
   }
   get policyRange(): Range {
-    const p = this.#pos;
-    return p[2] < 0 ? rng(this.line, p[1], p[1]) : rng(this.line, p[2], p[3]);
+    return this.#p2 < 0 ? rng(this.line, this.#p1, this.#p1) : rng(this.line, this.#p2, this.#p3);
   }
   get counters(): Counters | undefined {
     const w = this.#counters;
@@ -1343,10 +1569,32 @@ class ChainDecl implements ChainLine {
     return {
       packets: c >= 0 ? inner.slice(0, c) : inner,
       bytes: c >= 0 ? inner.slice(c + 1) : '',
-      range: rng(this.line, this.#pos[4], this.#pos[5]),
+      range: rng(this.line, this.#p4, this.#p5),
       numeric: scansCounterPair(w),
     };
   }
+}
+
+// ------------------------------------------------------------- rule scanners
+
+/**
+ * Sees every rule of a parse pass while the parser has it in hand, so that a
+ * whole-document analysis needs no second reading of each line (see
+ * restore/options.ts). `rule` is called for each -A/-I/-R/-D/-C line with a
+ * rule and no syntax error, with a tree that is only valid during the call
+ * (its nodes are reused for the next line: keep no reference to them or their
+ * tokens; ranges read from them are fresh objects). `done` gets the document.
+ */
+export interface RuleScanner {
+  rule(cmd: CommandLine, rule: RuleSpec): void;
+  done(doc: IptablesDocument): void;
+}
+
+const scanners: ((headerFamily: IptablesDocument['family']) => RuleScanner)[] = [];
+
+/** Registers a scanner factory, called once per parseIptables with the family its header names ('unknown' if none). */
+export function addRuleScanner(start: (headerFamily: IptablesDocument['family']) => RuleScanner): void {
+  scanners.push(start);
 }
 
 // ------------------------------------------------------------- the parser
@@ -1361,6 +1609,7 @@ export function parseIptables(text: string): IptablesDocument {
   let open: TableBlock | undefined;
   let outsideReported = false; // one error per run of lines outside a table
   const indentedCommits: { e: ParseError; t: TableBlock }[] = [];
+  const chainPos = new Int32Array(6);
   let loneCR: ParseError | undefined;
   let commentContinues = false;
   let lf = 0;
@@ -1374,6 +1623,8 @@ export function parseIptables(text: string): IptablesDocument {
   const head = /^\uFEFF?#[^\n]*?\b(ip6?tables)(?:-nft|-legacy)?-save\b/.exec(text.slice(0, 200));
   const headerFamily: IptablesDocument['family'] = head ? (head[1] === 'ip6tables' ? 'ipv6' : 'ipv4') : 'unknown';
   cp.docFamily = headerFamily;
+  const scans = scanners.map((start) => start(headerFamily));
+  const scanning = scans.length > 0;
 
   if (bom) {
     errors.push({
@@ -1448,7 +1699,9 @@ export function parseIptables(text: string): IptablesDocument {
   const eol: IptablesDocument['eol'] = kinds === 0 ? 'none' : kinds > 1 ? 'mixed' : lf ? 'lf' : crlf ? 'crlf' : 'cr';
 
   errors.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { text, lines, tables, errors, family, bom, eol };
+  const doc: IptablesDocument = { text, lines, tables, errors, family, bom, eol };
+  for (const sc of scans) sc.done(doc);
+  return doc;
 
   // -------------------------------------------------------------- per line
 
@@ -1515,12 +1768,15 @@ export function parseIptables(text: string): IptablesDocument {
     }
     // A command line inside a table, read straight from the text.
     const before = errors.length;
-    const res = cp.parse(text, ln, start + col0, end, start, open.name, null, false);
+    // With scanners, the rule's tree is built from the line's own text (columns from 0), in scratch nodes.
+    const res = scanning ? cp.parse(text.slice(start, end), ln, col0, len, 0, open.name, null, true, true) : cp.parse(text, ln, start + col0, end, start, open.name, null, false);
     if (res.ok) {
       const command = cp.command!;
       const cmd = new LazyCommand(ln, open.name, command, text, start, end, col0, headerFamily, cp.chainName, cp.targetName, cp.targetKind, cp.hasRule, cp.ipVersion);
       lines.push(cmd);
       open.commands.push(cmd);
+      const rule = cp.scratchRule;
+      if (rule && errors.length === before) for (let i = 0; i < scans.length; i++) scans[i].rule(cmd, rule);
       if (command === 'N' && cp.chainName !== undefined) {
         const nameRange = rng(ln, cp.chainStart, cp.chainEnd);
         open.chains.push({
@@ -1613,7 +1869,8 @@ export function parseIptables(text: string): IptablesDocument {
   function parseChainLine(s: string, ln: number, col0: number, table: TableBlock): void {
     // strtok(buffer + 1, " \t\n") three times: name, policy, counters.
     const len = s.length;
-    const pos = new Int32Array(6).fill(-1);
+    const pos = chainPos;
+    pos.fill(-1);
     let words = 0;
     let i = col0 + 1;
     while (i < len && words < 3) {
@@ -1645,7 +1902,8 @@ export function parseIptables(text: string): IptablesDocument {
         message: `policy missing: write \`:${name} - [0:0]\` for a user chain or \`:${name} ACCEPT [0:0]\` for a built-in one (iptables-restore: "policy invalid")`,
       });
     }
-    const decl = new ChainDecl(ln, name, policy, table.name, isBuiltinChain(table.name, name), len, pos, words > 2 ? s.slice(pos[4], pos[5]) : undefined);
+    const counters = words > 2 ? (pos[5] - pos[4] === 5 && s.startsWith('[0:0]', pos[4]) ? '[0:0]' : s.slice(pos[4], pos[5])) : undefined;
+    const decl = new ChainDecl(ln, name, policy, table.name, isBuiltinChain(table.name, name), len, pos, counters);
     lines.push(decl);
     table.chains.push(decl);
   }

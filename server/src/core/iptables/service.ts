@@ -8,10 +8,10 @@ import { completion } from './completion';
 import { diagnose } from './diagnostics';
 import { hover } from './hover';
 import { reparseIptables } from './incremental';
-import { codeLenses, inlayHints } from './inlay';
+import { codeLensRanges, codeLenses, codeLensTitle, inlayHints } from './inlay';
 import { definition, prepareRename, references, rename } from './navigation';
 import { parseIptables } from './parse';
-import { folding, semanticTokens, symbols } from './symbols';
+import { folding, semanticTokenData, semanticTokens, symbols } from './symbols';
 
 export const iptablesService: LanguageService<IptablesDocument> = {
   id: 'iptables',
@@ -22,9 +22,12 @@ export const iptablesService: LanguageService<IptablesDocument> = {
   symbols,
   folding,
   semanticTokens,
+  semanticTokenData,
   completion: (doc, at) => completion(doc, at),
   inlayHints,
   codeLenses,
+  codeLensRanges,
+  codeLensTitle,
   codeActions,
   definition,
   references,

@@ -82,3 +82,15 @@ test('the shared quick-fix properties hold on every CT2xx fixture (edits only on
   for (const f of files) checkFixes(svc, readFileSync(f, 'utf8'), DEFAULT_SETTINGS, stats);
   for (const c of ['CT201', 'CT202', 'CT203', 'CT204', 'CT206']) assert.ok(stats.codes.has(c), `fixes for ${c} were exercised`);
 });
+
+test('"Stop tracking port" is not offered where the new *raw line would end in a CR (iptables-restore refuses `raw\\r`)', () => {
+  const lf = readFileSync(path.join(ROOT, 'CT201/stop-tracking-no-raw.before.rules'), 'utf8');
+  const titles = (text: string) => actionsAt(text, 8, ['refactor']).map((a) => a.title);
+  assert.ok(titles(lf).includes('Stop tracking port 80'), 'offered in the LF file');
+  assert.deepEqual(titles(lf.replace(/\n/g, '\r\n')).filter((t) => t.startsWith('Stop tracking')), [], 'not in the CRLF copy');
+  assert.deepEqual(titles(lf.replace(/\n/g, '\r')).filter((t) => t.startsWith('Stop tracking')), [], 'not in the CR copy');
+  // with a raw table already there, only rules are added: CRLF rule lines restore fine
+  const withRaw = readFileSync(path.join(ROOT, 'CT201/stop-tracking-existing-raw.before.rules'), 'utf8');
+  const m = /^# apply: refactor @(\d+) (.+)$/m.exec(withRaw)!;
+  assert.ok(actionsAt(withRaw.replace(/\n/g, '\r\n'), Number(m[1]) - 1, ['refactor']).some((a) => a.title.startsWith(m[2].trim())));
+});

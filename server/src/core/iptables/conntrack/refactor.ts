@@ -20,7 +20,7 @@ import { parseIptables, peekCommand } from '../parse';
 import { lineText } from '../util';
 import { emptyConds, protocolNumber, ruleConds, subset, type Conds } from './conds';
 import { analysis, entryChains, walk, type Analysis } from './model';
-import { appendOnly, appendPoint, conditionText, indexPoint, insertEdit, mergeEdits } from './text';
+import { appendOnly, appendPoint, conditionText, docEol, indexPoint, insertEdit, mergeEdits } from './text';
 
 /** At most this many lines of a selection are looked at (a rule, not a whole file). */
 const MAX_LINES = 200;
@@ -103,6 +103,10 @@ function stopTracking(a: Analysis, g: TableGraph, cmd: CommandLine): CodeAction 
       }
     } else {
       const line = g.table.startLine;
+      // iptables-restore rejects a `*table` line that ends in a CR (it reads the name as `raw\r`),
+      // and editors write new lines with the document's line ending: in a CR or CRLF file the new
+      // table would be refused, so no refactor there.
+      if (docEol(doc, line) !== '\n') return undefined;
       const lines = ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', preRule, outRule, 'COMMIT'];
       edits.push(insertEdit(doc, { line, anchor: lineText(doc, line) }, lines));
     }

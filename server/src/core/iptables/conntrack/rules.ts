@@ -16,7 +16,8 @@ import type { CommandLine, IptablesDocument, Token } from '../ast';
 import type { TableGraph } from '../chains';
 import type { DiagnosticRule } from '../diagnostics';
 import { findOption, getModule } from '../modules';
-import { peekCommand } from '../parse';
+import { LazyCommand, peekCommand } from '../parse';
+import { lineEdit } from '../incremental';
 import { lineStarts } from '../util';
 import { hasPorts, intersects, mirrorConds, subset, type Conds } from './conds';
 import { analysis, entryChains, filterRoot, isNotrack, policyLine, stateListOption, walk, type Analysis, type DropHit, type Hook, type NotrackClass } from './model';
@@ -47,16 +48,73 @@ function addStateData(tok: Token): AddStateData {
   return { line: tok.range.start.line, character: end, start: tok.range.start.character, expect: tok.raw };
 }
 
-/** 0-based lines whose text contains `needle` (one scan of the text; no per-line slicing). */
+/** Per document and needle: the lines linesWith() found. */
+const found = new WeakMap<IptablesDocument, Map<string, number[]>>();
+
+/** 0-based lines whose text contains `needle` (one scan of the text per document; after an edit only the edited lines). */
 function linesWith(doc: IptablesDocument, needle: string): number[] {
+  let m = found.get(doc);
+  if (!m) found.set(doc, (m = new Map()));
+  let out = m.get(needle);
+  if (!out) {
+    out = patchedLinesWith(doc, needle) ?? scanLinesWith(doc, needle, 0, doc.text.length);
+    m.set(needle, out);
+  }
+  return out;
+}
+
+/** Lines holding `needle` with a match starting in text[from, to). */
+function scanLinesWith(doc: IptablesDocument, needle: string, from: number, to: number): number[] {
   const starts = lineStarts(doc);
   const out: number[] = [];
-  const t = doc.text;
+  const t = from > 0 || to < doc.text.length ? doc.text.slice(from, to) : doc.text;
   let line = 0;
+  if (from > 0) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= from) lo = mid;
+      else hi = mid - 1;
+    }
+    line = lo;
+  }
   for (let i = t.indexOf(needle); i >= 0; i = t.indexOf(needle, i + needle.length)) {
-    while (line + 1 < starts.length && starts[line + 1] <= i) line++;
+    while (line + 1 < starts.length && starts[line + 1] <= i + from) line++;
     if (out[out.length - 1] !== line) out.push(line);
   }
+  return out;
+}
+
+/**
+ * After an incremental re-parse: the previous version's lines, the edited lines
+ * looked at again (rule lines by their own text; any other edited line but a
+ * blank one: a search of the edited lines' text).
+ */
+function patchedLinesWith(doc: IptablesDocument, needle: string): number[] | undefined {
+  const e = lineEdit(doc);
+  const prev = e && found.get(e.prev)?.get(needle);
+  if (!e || !prev || needle.includes('\n')) return undefined;
+  const out: number[] = [];
+  let i = 0;
+  for (; i < prev.length && prev[i] < e.first; i++) out.push(prev[i]);
+  const last = e.after + e.delta;
+  let plain = true;
+  for (let l = e.first; l <= last && plain; l++) {
+    const x = doc.lines[l];
+    if (x.kind !== 'blank' && !(x instanceof LazyCommand)) plain = false;
+  }
+  if (plain) {
+    for (let l = e.first; l <= last; l++) {
+      const x = doc.lines[l];
+      if (x instanceof LazyCommand && x.text.includes(needle)) out.push(l);
+    }
+  } else {
+    // a match lies inside one line (the needle has no line break): search the edited lines alone
+    const starts = lineStarts(doc);
+    for (const l of scanLinesWith(doc, needle, starts[e.first], last + 1 < starts.length ? starts[last + 1] : doc.text.length)) out.push(l);
+  }
+  for (; i < prev.length; i++) if (prev[i] > e.after) out.push(prev[i] + e.delta);
   return out;
 }
 

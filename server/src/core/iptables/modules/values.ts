@@ -189,12 +189,23 @@ export function isIPv4Aton(s: string): boolean {
 
 /** inet_pton for IPv4: exactly four decimal parts 0-255, no leading zeros. */
 export function isIPv4Strict(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return false;
+  // four dot-separated parts, each `0` or 1-3 decimal digits without a leading zero, at most 255
+  // (one pass over the characters: no split, no regular expression)
+  let parts = 0;
+  let digits = 0;
+  let n = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; /* . */
+    if (c === 46) {
+      if (digits === 0 || n > 255 || ++parts > 4) return false;
+      digits = n = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && n === 0) return false; // a leading zero
+      n = n * 10 + c - 48;
+      if (++digits > 3) return false;
+    } else return false;
   }
-  return true;
+  return parts === 4;
 }
 
 /** inet_pton for IPv6 (with an optional trailing dotted IPv4 part). */
@@ -922,26 +933,42 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = {
 export function validateOptionValue(option: OptionSpec, values: readonly string[], family: RuleFamily = 'unknown'): ValueProblem | null {
   // Large dumps repeat the same values (kube-proxy: marks, states, probabilities):
   // remember recent single-value verdicts per option and family (bounded).
-  if (values.length === 1 && option.arity === 1) {
+  // (Not for free text: its check is a length test, and its values rarely repeat;
+  // nor, after a while, for an option whose values hardly ever repeat: addresses.)
+  if (values.length === 1 && option.arity === 1 && option.kind !== 'string' && option.kind !== 'any') {
     let memo = MEMO.get(option);
-    if (!memo) MEMO.set(option, (memo = [new Map(), new Map(), new Map()]));
-    const m = memo[family === 'ipv4' ? 0 : family === 'ipv6' ? 1 : 2];
-    const hit = m.get(values[0]);
-    if (hit !== undefined) return hit;
-    const result = checkValues(option, values, family);
-    if (m.size >= MEMO_LIMIT) m.clear();
-    // Keep copies: the value (and a message quoting it) are slices of the document's text, and
-    // the memo outlives the document; a slice would keep a closed document's whole text alive.
-    m.set(detach(values[0]), detach(result));
-    return result;
+    if (!memo) MEMO.set(option, (memo = { maps: [new Map(), new Map(), new Map()], hits: 0, misses: 0 }));
+    if (memo.misses < MEMO_TRIAL || memo.hits * 4 >= memo.misses) {
+      const m = memo.maps[family === 'ipv4' ? 0 : family === 'ipv6' ? 1 : 2];
+      const hit = m.get(values[0]);
+      if (hit !== undefined) {
+        memo.hits++;
+        return hit;
+      }
+      memo.misses++;
+      const result = checkValues(option, values, family);
+      if (m.size >= MEMO_LIMIT) m.clear();
+      // Keep copies: the value (and a message quoting it) are slices of the document's text, and
+      // the memo outlives the document; a slice would keep a closed document's whole text alive.
+      m.set(detach(values[0]), result && { index: result.index, message: detach(result.message) });
+      return result;
+    }
   }
   return checkValues(option, values, family);
 }
 
-const MEMO = new WeakMap<OptionSpec, Map<string, ValueProblem | null>[]>();
+interface Memo {
+  /** By family: ipv4, ipv6, unknown. */
+  maps: Map<string, ValueProblem | null>[];
+  hits: number;
+  misses: number;
+}
+const MEMO = new WeakMap<OptionSpec, Memo>();
 const MEMO_LIMIT = 1024;
-/** A deep copy made of fresh strings (JSON.parse builds new ones). */
-const detach = <T>(x: T): T => (x === null ? x : (JSON.parse(JSON.stringify(x)) as T));
+/** Lookups before a memo that rarely hits (under 1 in 5) is no longer used. */
+const MEMO_TRIAL = 2048;
+/** A copy of `s` that shares no storage with the (large) string it may be a slice of. */
+const detach = (s: string): string => (s + ' ').slice(0, s.length);
 
 function checkValues(option: OptionSpec, values: readonly string[], family: RuleFamily): ValueProblem | null {
   const n = values.length;

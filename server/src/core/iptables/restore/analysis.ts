@@ -5,11 +5,13 @@
 // mark_source_chains; nf_tables chain validation), and nf_tables refuses loops
 // and nesting only on chains a hook reaches.
 //
-// Built once per document (WeakMap); linear in the number of rules.
+// Built once per document (WeakMap); linear in the number of rules. The edges are
+// kept as chain ids; the Edge objects are built on first read (loop and placement
+// findings need them, most documents never do).
 
 import type { CommandLine, IptablesDocument, TableBlock } from '../ast';
 import { BUILTIN_CHAINS, isTableName } from '../ast';
-import { chainGraph, type ChainInfo, type TableGraph } from '../chains';
+import { chainGraph, resolvedTargets, type ChainInfo, type TableGraph } from '../chains';
 import { structuralEdit } from '../incremental';
 import type { RuleFamily } from '../modules';
 
@@ -24,7 +26,7 @@ export function hookNames(mask: number): Hook[] {
 
 /** A `-j`/`-g` from a rule of one chain to a user chain. */
 export interface Edge {
-  rule: CommandLine;
+  readonly rule: CommandLine;
   from: string;
   to: string;
 }
@@ -34,24 +36,24 @@ export interface TableAnalysis {
   graph: TableGraph;
   /** One of the five tables iptables knows. */
   known: boolean;
-  /** Chain name → dense id (every chain of the graph). */
-  ids: Map<string, number>;
+  /** Chain name → dense id (every chain of the graph; the id is `ChainInfo.order`). */
+  readonly ids: Map<string, number>;
   names: string[];
-  /** Outgoing edges (to user chains) of each chain id, in rule order. */
-  edges: Edge[][];
+  /** Outgoing edges (to user chains) of each chain id, in rule order (built on first read). */
+  readonly edges: Edge[][];
   /** Hook bits reaching each chain id (a built-in chain is reached by its own hook). */
   mask: Uint8Array;
 }
 
 /** Edges out of chain `name` to user chains. */
 export function outEdges(ta: TableAnalysis, name: string): Edge[] {
-  const id = ta.ids.get(name);
+  const id = idOf(ta, name);
   return id === undefined ? [] : ta.edges[id];
 }
 
 /** Hook bits that reach chain `name` (0: nothing reaches it). */
 export function hookMask(ta: TableAnalysis, name: string): number {
-  const id = ta.ids.get(name);
+  const id = idOf(ta, name);
   return id === undefined ? 0 : ta.mask[id];
 }
 
@@ -92,8 +94,9 @@ function build(doc: IptablesDocument): RestoreAnalysis {
 
 /**
  * After a structural edit (../incremental.ts) whose chain graph was patched:
- * the previous version's analysis with the edges' rule nodes swapped or moved,
- * the edges of chains whose jumps changed built again, and the hook masks
+ * the previous version's analysis (an edge reads its rule through the chain's
+ * position: swapped or moved nodes need nothing), the edges of chains whose
+ * jumps changed built again, and the hook masks widened (jumps only added) or
  * recomputed when edges changed. It then belongs to `doc`.
  */
 function patched(doc: IptablesDocument, g: ReturnType<typeof chainGraph>): RestoreAnalysis | undefined {
@@ -102,53 +105,38 @@ function patched(doc: IptablesDocument, g: ReturnType<typeof chainGraph>): Resto
   const ta = a && a.byBlock.get(e.table);
   if (!e || !a || !ta || a.tables.length !== g.tables.length || a.tables.some((x, i) => x.graph !== g.tables[i])) return undefined;
   const redo = new Set<string>();
-  for (const [from, to] of e.replaced) {
-    const id = from.chainName === undefined ? undefined : ta.ids.get(from.chainName);
-    if (id === undefined) continue;
-    if (from.targetName !== to.targetName) {
-      redo.add(from.chainName!);
-      continue;
-    }
-    const list = ta.edges[id];
-    for (let i = 0; i < list.length; i++) if (list[i].rule === from) list[i] = { rule: to, from: list[i].from, to: list[i].to };
-  }
+  // (edges read their rule through the chain's position: a swapped or moved node needs nothing)
+  for (const [from, to] of e.replaced) if (from.targetName !== to.targetName && from.chainName !== undefined && ta.graph.chains.has(from.chainName)) redo.add(from.chainName);
   if (e.delta) {
-    // nodes below the edit moved (this table's and the tables further down)
+    // the tables further down have new blocks
     for (const x of a.tables) {
-      if (x !== ta && x.block.startLine < e.table.startLine) continue;
-      for (const list of x.edges) {
-        for (let i = 0; i < list.length; i++) {
-          const l = list[i].rule.line;
-          const to = l > e.after ? l + e.delta : l >= e.repointed && l < e.first ? l : -1;
-          if (to >= 0) list[i].rule = doc.lines[to] as CommandLine; // the edges belong to this analysis alone
-        }
-      }
-      if (x !== ta) {
-        a.byBlock.delete(x.block);
-        x.block = x.graph.table;
-        a.byBlock.set(x.block, x);
-      }
+      if (x === ta || x.block.startLine < e.table.startLine) continue;
+      a.byBlock.delete(x.block);
+      x.block = x.graph.table;
+      a.byBlock.set(x.block, x);
     }
+    // a chain with rules taken out or put in: positions moved
     for (const r of [...e.removed, ...e.added]) if (r.chainName !== undefined) redo.add(r.chainName);
   }
-  for (const name of redo) {
-    const id = ta.ids.get(name);
-    const c = ta.graph.chains.get(name);
-    if (id === undefined || !c) continue;
-    const list: Edge[] = [];
-    for (const r of c.rules) if (r.targetName !== undefined && isUserChain(ta.graph.chains.get(r.targetName))) list.push({ rule: r, from: c.name, to: r.targetName });
-    ta.edges[id] = list;
-  }
-  if (redo.size && ta.known) {
-    // the edges as chain ids, kept for the next edit: only the redone chains change
-    let to = targetIds.get(ta);
-    if (!to) to = ta.edges.map((list) => Int32Array.from(list, (x) => ta.ids.get(x.to)!));
-    else for (const name of redo) {
-      const id = ta.ids.get(name);
-      if (id !== undefined) to[id] = Int32Array.from(ta.edges[id], (x) => ta.ids.get(x.to)!);
+  if (redo.size) {
+    // the edges (once built) and the edges as chain ids: only the redone chains change
+    const to = edgeTargets(ta);
+    const built = ta instanceof Analysed ? ta.built : ta.edges;
+    const before = new Map<number, ChainIds>();
+    for (const name of redo) {
+      const c = ta.graph.chains.get(name);
+      if (!c) continue;
+      const id = c.order;
+      before.set(id, to[id]);
+      const tids: number[] = [];
+      const list = chainEdges(ta.graph, c, undefined, undefined, tids, !!built);
+      if (built) built[id] = list;
+      to[id] = tids;
     }
-    targetIds.set(ta, to);
-    ta.mask = hookMasks(ta.block.name, ta.ids, to);
+    const version = edgesVersion(ta) + 1;
+    edgeVersions.set(ta, version);
+    edgeChanges.set(ta, { version, before });
+    if (ta.known) ta.mask = (before.size === redo.size && widened(ta.mask, to, before)) || hookMasks(ta.graph, to);
   }
   a.byBlock.delete(e.table);
   ta.block = e.next;
@@ -157,16 +145,152 @@ function patched(doc: IptablesDocument, g: ReturnType<typeof chainGraph>): Resto
   return a;
 }
 
-/** Edges as target chain ids per chain id, for patched() (kept per analysis). */
-const targetIds = new WeakMap<TableAnalysis, Int32Array[]>();
+/**
+ * The hook masks after chains only gained jumps (every old target of each changed
+ * chain is still one): the old masks with the bits of each changed chain carried
+ * to what it now reaches. Undefined when a chain lost a target (then masks may
+ * shrink: computed again).
+ */
+function widened(old: Uint8Array, to: ChainIds[], before: Map<number, ChainIds>): Uint8Array | undefined {
+  for (const [id, was] of before) {
+    const now = new Set<number>();
+    const ts = to[id];
+    for (let k = 0; k < ts.length; k++) now.add(ts[k]);
+    for (let k = 0; k < was.length; k++) if (!now.has(was[k])) return undefined;
+  }
+  const mask = old.slice();
+  const stack: number[] = [];
+  for (const id of before.keys()) {
+    const bits = mask[id];
+    if (!bits) continue;
+    stack.push(id);
+    while (stack.length) {
+      const c = stack.pop()!;
+      const ts = to[c];
+      for (let k = 0; k < ts.length; k++) {
+        const n = ts[k];
+        if ((mask[n] & bits) === bits) continue;
+        mask[n] |= bits;
+        stack.push(n);
+      }
+    }
+  }
+  return mask;
+}
+
+/** A table analysis whose edges are built on first read (most documents need them as chain ids only). */
+class Analysed implements TableAnalysis {
+  built: Edge[][] | undefined;
+  #ids: Map<string, number> | undefined;
+  constructor(
+    public block: TableBlock,
+    readonly graph: TableGraph,
+    readonly known: boolean,
+    readonly names: string[],
+    public mask: Uint8Array,
+  ) {}
+  /** Chain name → id (the chain's position in the graph's map, `ChainInfo.order`), built on first read. */
+  get ids(): Map<string, number> {
+    if (!this.#ids) {
+      const m = new Map<string, number>();
+      this.names.forEach((n, i) => m.set(n, i));
+      this.#ids = m;
+    }
+    return this.#ids;
+  }
+  get edges(): Edge[][] {
+    if (!this.built) {
+      const user = this.names.map((n) => isUserChain(this.graph.chains.get(n)));
+      this.built = this.names.map((n) => chainEdges(this.graph, this.graph.chains.get(n)!, this.names, user, undefined, true));
+    }
+    return this.built;
+  }
+}
+
+/** The id of chain `name` in `ta` (undefined: no such chain). */
+function idOf(ta: TableAnalysis, name: string): number | undefined {
+  return ta.graph.chains.get(name)?.order;
+}
+
+/** An edge that reads its rule through its chain's position: rule nodes moved or swapped by an edit need no update. */
+class ChainEdge implements Edge {
+  constructor(
+    private readonly chain: ChainInfo,
+    private readonly index: number,
+    readonly from: string,
+    readonly to: string,
+  ) {}
+  get rule(): CommandLine {
+    return this.chain.rules[this.index];
+  }
+}
+
+/** The edges out of chain `c` (rules that jump or go to a user chain), in rule order; their target ids go to `tids`. */
+function chainEdges(graph: TableGraph, c: ChainInfo, names: string[] | undefined, user: boolean[] | undefined, tids: number[] | undefined, make: boolean): Edge[] {
+  const list: Edge[] = [];
+  const rules = c.rules;
+  let lastName: string | undefined;
+  let last: ChainInfo | undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const t = rules[i].targetName;
+    if (t === undefined) continue;
+    // consecutive rules often jump to the same chain (ids are the chains' positions in the map)
+    const to = t === lastName ? last : graph.chains.get(t);
+    lastName = t;
+    last = to;
+    if (!to || !(user ? user[to.order] : isUserChain(to))) continue;
+    if (make) list.push(new ChainEdge(c, i, c.name, names ? names[to.order] : t));
+    tids?.push(to.order);
+  }
+  return list;
+}
+
+/** Chain ids (plain arrays: most chains jump to one or three others). */
+export type ChainIds = readonly number[];
+
+/** Edges as target chain ids per chain id (kept per analysis; patched() redoes the changed chains). */
+const targetIds = new WeakMap<TableAnalysis, ChainIds[]>();
+
+/** The targets of `ta.edges` as chain ids: `edgeTargets(ta)[id][k]` is the id of `ta.edges[id][k].to`. */
+export function edgeTargets(ta: TableAnalysis): ChainIds[] {
+  let to = targetIds.get(ta);
+  if (!to) {
+    to = ta.edges.map((list) => list.map((x) => ta.ids.get(x.to)!));
+    targetIds.set(ta, to);
+  }
+  return to;
+}
+
+/** How many times patched() changed the edges (their targets) of a table analysis. */
+const edgeVersions = new WeakMap<TableAnalysis, number>();
+
+/** What the last patch changed: the previous targets (`edgeTargets`) of each chain whose edges it redid. */
+const edgeChanges = new WeakMap<TableAnalysis, { version: number; before: Map<number, ChainIds> }>();
+
+/**
+ * The chains whose edges the edit that made edgesVersion() `version` redid, with
+ * their targets before it (undefined when that is not the last edit, or unknown).
+ */
+export function edgesChangedBy(ta: TableAnalysis, version: number): Map<number, ChainIds> | undefined {
+  const c = edgeChanges.get(ta);
+  return c && c.version === version && c.before.size ? c.before : undefined;
+}
+
+/**
+ * A number that changes whenever an edit changes which chains the edges of `ta`
+ * lead to (the rule nodes of edges may be swapped or moved without changing it).
+ */
+export function edgesVersion(ta: TableAnalysis): number {
+  return edgeVersions.get(ta) ?? 0;
+}
 
 /** The hook bits reaching each chain id (what analyseTable computes), from the edges as ids. */
-function hookMasks(table: string, ids: Map<string, number>, to: Int32Array[]): Uint8Array {
+function hookMasks(graph: TableGraph, to: ChainIds[]): Uint8Array {
   const mask = new Uint8Array(to.length);
   const stack: number[] = [];
-  for (const b of BUILTIN_CHAINS[table as keyof typeof BUILTIN_CHAINS]) {
+  for (const b of BUILTIN_CHAINS[graph.table.name as keyof typeof BUILTIN_CHAINS]) {
     const bit = HOOK_BIT[b];
-    const start = ids.get(b);
+    const start = graph.chains.get(b)?.order;
     if (start === undefined) continue;
     mask[start] |= bit;
     stack.push(start);
@@ -184,35 +308,38 @@ function hookMasks(table: string, ids: Map<string, number>, to: Int32Array[]): U
   return mask;
 }
 
+const NO_IDS: ChainIds = Object.freeze([]);
+
 function analyseTable(graph: TableGraph): TableAnalysis {
   const block = graph.table;
   const known = isTableName(block.name);
-  const ids = new Map<string, number>();
   const names: string[] = [];
   const user: boolean[] = [];
   for (const c of graph.chains.values()) {
-    ids.set(c.name, names.length);
     names.push(c.name);
     user.push(isUserChain(c));
   }
-  const edges: Edge[][] = new Array(names.length);
-  const to: Int32Array[] = new Array(names.length);
+  const to: ChainIds[] = new Array(names.length);
+  const tids: number[] = [];
+  // the graph's own reading of each rule's target, while it is fresh (no lookups by name)
+  const resolved = resolvedTargets(graph);
+  let k = 0;
+  let id = 0;
   for (const c of graph.chains.values()) {
-    const id = ids.get(c.name)!;
-    const list: Edge[] = [];
-    for (const r of c.rules) {
-      const t = r.targetName;
-      if (t === undefined) continue;
-      const tid = ids.get(t);
-      if (tid !== undefined && user[tid]) list.push({ rule: r, from: c.name, to: t });
-    }
-    edges[id] = list;
-    const ti = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) ti[i] = ids.get(list[i].to)!;
-    to[id] = ti;
+    tids.length = 0;
+    if (resolved) {
+      for (let i = 0; i < c.rules.length; i++) {
+        const t = resolved[k++];
+        if (t >= 0 && user[t]) tids.push(t);
+      }
+    } else chainEdges(graph, c, names, user, tids, false);
+    to[id] = tids.length ? tids.slice() : NO_IDS;
+    id++;
   }
-  const mask = known ? hookMasks(block.name, ids, to) : new Uint8Array(names.length);
-  return { block, graph, known, ids, names, edges, mask };
+  const mask = known ? hookMasks(graph, to) : new Uint8Array(names.length);
+  const ta = new Analysed(block, graph, known, names, mask);
+  targetIds.set(ta, to);
+  return ta;
 }
 
 /** The family a line is read with: `-4`/`-6` on the line, else the document's. */

@@ -11,7 +11,9 @@ import { finding } from '../../codes';
 import type { Finding } from '../../types';
 import type { CommandLine, IptablesDocument } from '../ast';
 import { peekCommand } from '../parse';
-import { isUserChain, restoreAnalysis } from './analysis';
+import type { ChainInfo, TableGraph } from '../chains';
+import { lineEdit } from '../incremental';
+import { isUserChain, restoreAnalysis, type TableAnalysis } from './analysis';
 
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN']);
 
@@ -36,19 +38,130 @@ export function isUnconditionalVerdict(cmd: CommandLine): boolean {
   return true;
 }
 
+/** Chains of one table with something to report, by chain id (restore/analysis.ts `ids`), in id order. */
+interface TablePart {
+  graph: TableGraph;
+  /** IPT008: chain ids with a rule that ends every walk early, and that rule's index. */
+  dead: { id: number; stop: number }[];
+  /** IPT009: ids of user chains nothing else jumps or goes to. */
+  unused: number[];
+  /** Their findings, once asked for (kept by the next version while their lines and rule counts stay). */
+  unusedFindings?: Finding[];
+}
+
+interface DeadResult {
+  tables: TableAnalysis[];
+  parts: TablePart[];
+}
+
+const cache = new WeakMap<IptablesDocument, DeadResult>();
+
+/** The chains (per table) IPT008 and IPT009 report, patched from the previous version where an edit allows. */
+function deadAnalysis(doc: IptablesDocument): DeadResult {
+  let r = cache.get(doc);
+  if (!r) {
+    r = patched(doc) ?? run(doc);
+    cache.set(doc, r);
+  }
+  return r;
+}
+
+/** Index of the first rule (but the last) that ends every packet's walk, or -1. */
+function stopIndex(c: ChainInfo): number {
+  const rules = c.rules;
+  for (let i = 0; i < rules.length - 1; i++) if (isUnconditionalVerdict(rules[i])) return i;
+  return -1;
+}
+
+function isUnused(ta: TableAnalysis, c: ChainInfo): boolean {
+  return ta.known && isUserChain(c) && !c.refs.some((r) => r.chainName !== c.name);
+}
+
+function run(doc: IptablesDocument): DeadResult {
+  const tables = restoreAnalysis(doc).tables;
+  const parts = tables.map((ta): TablePart => {
+    const part: TablePart = { graph: ta.graph, dead: [], unused: [] };
+    let id = 0;
+    for (const c of ta.graph.chains.values()) {
+      const stop = stopIndex(c);
+      if (stop >= 0) part.dead.push({ id, stop });
+      if (isUnused(ta, c)) part.unused.push(id);
+      id++;
+    }
+    return part;
+  });
+  return { tables: tables.slice(), parts };
+}
+
+/**
+ * After an incremental re-parse whose chain graph was patched (same chain
+ * objects, see ../chains.ts): only the chains that the edited lines, before and
+ * after the edit, add rules to or jump to are judged again.
+ */
+function patched(doc: IptablesDocument): DeadResult | undefined {
+  const e = lineEdit(doc);
+  const p = e && cache.get(e.prev);
+  if (!e || !p) return undefined;
+  const tables = restoreAnalysis(doc).tables;
+  if (tables.length !== p.tables.length || tables.some((t, i) => t !== p.tables[i] || t.graph !== p.parts[i].graph)) return undefined;
+  const ti = e.prev.tables.findIndex((t) => t.startLine < e.first && e.first <= t.endLine);
+  if (ti < 0) return undefined;
+  const ta = tables[ti];
+  const names = new Set<string>();
+  const note = (l: IptablesDocument['lines'][number]) => {
+    if (l.kind !== 'command') return;
+    if (l.chainName !== undefined) names.add(l.chainName);
+    if (l.targetName !== undefined) names.add(l.targetName);
+  };
+  for (let l = e.first; l <= e.after; l++) note(e.prev.lines[l]);
+  for (let l = e.first; l <= e.after + e.delta; l++) note(doc.lines[l]);
+  const ids = new Set<number>();
+  for (const n of names) {
+    const id = ta.ids.get(n);
+    if (id !== undefined) ids.add(id);
+  }
+  const parts = p.parts.slice();
+  const old = p.parts[ti];
+  let part = old;
+  let unusedChanged = false;
+  if (ids.size) {
+    part = { graph: old.graph, dead: old.dead.filter((x) => !ids.has(x.id)), unused: old.unused.filter((x) => !ids.has(x)) };
+    for (const id of ids) {
+      const c = ta.graph.chains.get(ta.names[id]);
+      if (!c) continue;
+      const stop = stopIndex(c);
+      if (stop >= 0) part.dead.push({ id, stop });
+      if (isUnused(ta, c)) part.unused.push(id);
+    }
+    part.dead.sort((x, y) => x.id - y.id);
+    part.unused.sort((x, y) => x - y);
+    unusedChanged = part.unused.length !== old.unused.length || old.unused.some((x) => ids.has(x)) || part.unused.some((x) => ids.has(x));
+  }
+  // IPT009 findings name the chain's (last) declaration and its rule count
+  const declsStay = (q: TablePart) => !e.delta || q.unused.every((id) => lastDeclLine(ta, id) < e.first);
+  const keep = !!old.unusedFindings && !unusedChanged && declsStay(part);
+  if (part !== old) {
+    if (keep) part.unusedFindings = old.unusedFindings;
+  } else if (old.unusedFindings && !keep) part = { ...old, unusedFindings: undefined };
+  parts[ti] = part;
+  // the tables below moved
+  if (e.delta) for (let i = ti + 1; i < parts.length; i++) if (parts[i].unusedFindings) parts[i] = { ...parts[i], unusedFindings: undefined };
+  return { tables: p.tables, parts };
+}
+
+function lastDeclLine(ta: TableAnalysis, id: number): number {
+  const c = ta.graph.chains.get(ta.names[id]);
+  const d = c?.decls[c.decls.length - 1];
+  return d ? d.line : Infinity;
+}
+
 export function deadRuleFindings(doc: IptablesDocument): Finding[] {
   const out: Finding[] = [];
-  for (const ta of restoreAnalysis(doc).tables) {
-    for (const c of ta.graph.chains.values()) {
+  const r = deadAnalysis(doc);
+  r.tables.forEach((ta, i) => {
+    for (const { id, stop } of r.parts[i].dead) {
+      const c = ta.graph.chains.get(ta.names[id])!;
       const rules = c.rules;
-      let stop = -1;
-      for (let i = 0; i < rules.length - 1; i++) {
-        if (isUnconditionalVerdict(rules[i])) {
-          stop = i;
-          break;
-        }
-      }
-      if (stop < 0) continue;
       const v = rules[stop];
       const verdict = v.targetKind === 'goto' ? `-g ${v.targetName}` : `-j ${v.targetName}`;
       for (let i = stop + 1; i < rules.length; i++) {
@@ -61,24 +174,29 @@ export function deadRuleFindings(doc: IptablesDocument): Finding[] {
         );
       }
     }
-  }
+  });
   return out;
 }
 
 export function unusedChainFindings(doc: IptablesDocument): Finding[] {
   const out: Finding[] = [];
-  for (const ta of restoreAnalysis(doc).tables) {
-    if (!ta.known) continue;
-    for (const c of ta.graph.chains.values()) {
-      if (!isUserChain(c)) continue;
-      if (c.refs.some((r) => r.chainName !== c.name)) continue;
-      const d = c.decls[c.decls.length - 1];
-      out.push(
-        finding('IPT009', d.nameRange, `no rule jumps or goes to \`${c.name}\`, so its ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'} never see a packet`, {
-          data: { chain: c.name },
-        }),
-      );
+  const r = deadAnalysis(doc);
+  r.tables.forEach((ta, i) => {
+    const part = r.parts[i];
+    if (!part.unusedFindings) {
+      const fs: Finding[] = [];
+      for (const id of part.unused) {
+        const c = ta.graph.chains.get(ta.names[id])!;
+        const d = c.decls[c.decls.length - 1];
+        fs.push(
+          finding('IPT009', d.nameRange, `no rule jumps or goes to \`${c.name}\`, so its ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'} never see a packet`, {
+            data: { chain: c.name },
+          }),
+        );
+      }
+      part.unusedFindings = fs;
     }
-  }
+    for (const f of part.unusedFindings) out.push(f);
+  });
   return out;
 }

@@ -20,12 +20,15 @@
 //            `-P` on a user chain fails with both.
 //
 // One pass over the lines, using only the cheap per-line fields of commands.
+// After an incremental re-parse only the edited lines are judged again when
+// every declaration of their table lies above them (see patched()).
 
 import { finding } from '../../codes';
 import type { Finding, Range, RelatedInfo } from '../../types';
 import { BUILTIN_CHAINS, isTableName, type ChainLine, type CommandLine, type IptablesDocument, type TableBlock } from '../ast';
 import { getTarget, listTargets } from '../modules';
 import { clashesWithTarget, MAX_CHAIN_NAME, peekCommand, utf8Length } from '../parse';
+import { lineEdit, moveRange, type LineEdit } from '../incremental';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_TARGETS } from './names';
 import { closest } from './suggest';
@@ -52,40 +55,188 @@ interface DeclState {
   builtinDecl: Map<string, ChainLine>;
   /** Line of the last `:NAME` declaration so far (or the `*table` line). */
   lastDeclLine: number;
-  /** The rules of each chain so far (for -X: a chain must be empty and unreferenced). */
+  /** The rules of each chain so far (for -X: a chain must be empty and unreferenced); kept only when the table has -X. */
   rules: Map<string, CommandLine[]>;
+  /** The table has a -X command (else `rules` is not kept). */
+  trackRules: boolean;
+  /** First declaration line of each name in the table (for "declared later"), built on first use. */
+  first: () => Map<string, ChainLine>;
+  /** A chain name known to exist now (consecutive rules mostly name the same chain); cleared when chains are deleted. */
+  present?: string;
+  /** For a frozen state (it no longer changes): the candidates of "did you mean" for a missing target, per family and kind. */
+  suggestions?: Map<string, string[]>;
 }
 
 function declRange(d: ChainLine | CommandLine): Range {
   return d.kind === 'chain' ? d.nameRange : d.chain?.range ?? d.range;
 }
 
-/** First declaration line of each name in the table (for "declared later"). */
-function firstDeclarations(t: TableBlock): Map<string, ChainLine> {
-  const m = new Map<string, ChainLine>();
-  for (const c of t.chains) {
-    const old = m.get(c.name);
-    if (!old || c.line < old.line) m.set(c.name, c);
-  }
-  return m;
+/** First declaration line of each name in the table (for "declared later"), built on first call. */
+function firstDeclarations(t: TableBlock): () => Map<string, ChainLine> {
+  const chains = t.chains;
+  let m: Map<string, ChainLine> | undefined;
+  return () => {
+    if (!m) {
+      m = new Map();
+      for (const c of chains) {
+        const old = m.get(c.name);
+        if (!old || c.line < old.line) m.set(c.name, c);
+      }
+    }
+    return m;
+  };
 }
 
+/** One table's findings, and what an edit below its declarations needs to judge the new lines. */
+interface TableResult {
+  findings: Finding[];
+  /**
+   * Without -X and -E in the table, the state stops changing after the last
+   * declaration (`:NAME` or `-N`, line `after`): every command below it is then
+   * judged by this state and its own line alone.
+   */
+  frozen?: { st: DeclState; after: number };
+}
+
+/** Per document: one entry per table (undefined for tables iptables does not know). */
+type DeclResult = (TableResult | undefined)[];
+
+const cache = new WeakMap<IptablesDocument, DeclResult>();
+
 export function declarationFindings(doc: IptablesDocument): Finding[] {
+  let r = cache.get(doc);
+  if (!r) {
+    r = patched(doc) ?? run(doc);
+    cache.set(doc, r);
+  }
   const out: Finding[] = [];
-  // a line with a syntax error (IPT001) fails for that reason; its chain and target are not judged
+  for (const t of r) if (t) for (const f of t.findings) out.push(f);
+  return out;
+}
+
+/** Lines with a syntax error (IPT001): such a line fails for that reason; its chain and target are not judged. */
+function syntaxLines(doc: IptablesDocument): Set<number> {
   const syntax = new Set<number>();
   for (const e of doc.errors) syntax.add(e.range.start.line);
-  for (const t of doc.tables) {
-    if (!isTableName(t.name)) continue; // IPT001 already rejects the table
-    checkTable(doc, t, out, syntax);
+  return syntax;
+}
+
+function run(doc: IptablesDocument): DeclResult {
+  const syntax = syntaxLines(doc);
+  return doc.tables.map((t) => (isTableName(t.name) ? checkTable(doc, t, syntax) : undefined)); // IPT001 already rejects an unknown table
+}
+
+/**
+ * After an incremental re-parse (../incremental.ts): the tables above the edit
+ * keep their findings; in the edited table, when every declaration lies above
+ * the edit and the state is frozen there (see TableResult), the findings above
+ * the edit are kept, the new lines are judged with the frozen state and the
+ * findings below move with their lines; every other table from the edited one
+ * down is checked again.
+ */
+function patched(doc: IptablesDocument): DeclResult | undefined {
+  const e = lineEdit(doc);
+  const p = e && cache.get(e.prev);
+  if (!e || !p || p.length !== doc.tables.length) return undefined;
+  let syntax: Set<number> | undefined;
+  const out: DeclResult = [];
+  for (let i = 0; i < doc.tables.length; i++) {
+    const t = doc.tables[i];
+    const old = e.prev.tables[i];
+    const r = p[i];
+    if (!isTableName(t.name)) {
+      out.push(undefined);
+      continue;
+    }
+    if (old.endLine < e.first && r) {
+      out.push(r); // above the edit: nothing it depends on changed
+      continue;
+    }
+    const inside = old.startLine < e.first && e.after < (old.commitLine ?? old.endLine);
+    const fz = r?.frozen;
+    if (inside && r && fz && fz.after < e.first) {
+      const q = patchTable(doc, e, t, r, fz);
+      if (q) {
+        out.push(q);
+        continue;
+      }
+    }
+    if (old.startLine > e.after && e.delta === 0 && r) {
+      out.push(r); // below the edit, nothing moved
+      continue;
+    }
+    out.push(checkTable(doc, t, (syntax ??= syntaxLines(doc))));
   }
   return out;
 }
 
-function checkTable(doc: IptablesDocument, t: TableBlock, out: Finding[], syntax: Set<number>): void {
-  const st: DeclState = { exists: new Map(), declaredAt: new Map(), renamed: new Set(), builtinDecl: new Map(), lastDeclLine: t.startLine, rules: new Map() };
+function patchTable(doc: IptablesDocument, e: LineEdit, t: TableBlock, r: TableResult, fz: { st: DeclState; after: number }): TableResult | undefined {
+  const last = e.after + e.delta;
+  for (let l = e.first; l <= last; l++) {
+    const x = doc.lines[l];
+    if (x.kind === 'chain' || x.kind === 'table' || x.kind === 'commit') return undefined;
+    if (x.kind === 'command' && (x.command === 'N' || x.command === 'X' || x.command === 'E')) return undefined;
+  }
+  const findings: Finding[] = [];
+  const old = r.findings;
+  let i = 0;
+  for (; i < old.length && old[i].range.start.line < e.first; i++) findings.push(old[i]);
+  // the new lines, judged as checkTable judges them (rules are not tracked: no -X here)
+  const st: DeclState = { ...fz.st, rules: new Map(), trackRules: false };
+  for (let l = e.first; l <= last; l++) {
+    const x = doc.lines[l];
+    if (x.kind !== 'command' || skippedLine(doc, x)) continue;
+    const mark = findings.length;
+    command(doc, t, x, st, findings);
+    if (mark < findings.length && hasError(doc, l)) findings.length = mark;
+  }
+  for (; i < old.length; i++) {
+    const f = old[i];
+    if (f.range.start.line <= e.after) continue;
+    findings.push(e.delta ? shift(f, e.delta, e.after) : f);
+  }
+  return { findings, frozen: fz };
+}
+
+/** A syntax error (IPT001) on line `l` (errors are sorted by line). */
+function hasError(doc: IptablesDocument, l: number): boolean {
+  const errs = doc.errors;
+  let lo = 0;
+  let hi = errs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (errs[mid].range.start.line < l) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < errs.length && errs[lo].range.start.line === l;
+}
+
+/** A finding of a line moved `delta` lines down; related ranges only when they lie below the edit too. */
+function shift(f: Finding, delta: number, after: number): Finding {
+  const out: Finding = { ...f, range: moveRange(f.range, delta) };
+  if (f.related) out.related = f.related.map((x) => (x.range.start.line > after ? { ...x, range: moveRange(x.range, delta) } : x));
+  return out;
+}
+
+function checkTable(doc: IptablesDocument, t: TableBlock, syntax: Set<number>): TableResult {
+  const out: Finding[] = [];
+  let hasX = false;
+  let hasE = false;
+  for (const c of t.commands) {
+    if (c.command === 'X') hasX = true;
+    else if (c.command === 'E') hasE = true;
+  }
+  const st: DeclState = {
+    exists: new Map(),
+    declaredAt: new Map(),
+    renamed: new Set(),
+    builtinDecl: new Map(),
+    lastDeclLine: t.startLine,
+    rules: new Map(),
+    trackRules: hasX,
+    first: firstDeclarations(t),
+  };
   for (const b of BUILTIN_CHAINS[t.name as keyof typeof BUILTIN_CHAINS]) st.exists.set(b, true);
-  const first = firstDeclarations(t);
   const end = Math.min(t.endLine, doc.lines.length - 1);
   for (let ln = t.startLine + 1; ln <= end; ln++) {
     const l = doc.lines[ln];
@@ -96,10 +247,19 @@ function checkTable(doc: IptablesDocument, t: TableBlock, out: Finding[], syntax
     } else if (l.kind === 'command') {
       if (skippedLine(doc, l)) continue;
       const mark = out.length;
-      command(doc, t, l, st, first, out);
-      if (syntax.has(ln)) out.length = mark;
+      command(doc, t, l, st, out);
+      if (mark < out.length && syntax.has(ln)) out.length = mark;
     }
   }
+  // -N declarations are command lines, which hold the document's text: a frozen state must not keep them
+  if (hasX || hasE || t.chains.some((c) => c.fromCommand)) return { findings: out };
+  let after = t.startLine;
+  for (const c of t.chains) if (c.line > after) after = c.line;
+  // the state as the lines below the last declaration see it (no rules: there is no -X)
+  st.rules = new Map();
+  st.present = undefined; // (a slice of this version's text)
+  st.suggestions = new Map();
+  return { findings: out, frozen: { st, after } };
 }
 
 function chainLine(l: ChainLine, st: DeclState, out: Finding[]): void {
@@ -136,7 +296,7 @@ function chainLine(l: ChainLine, st: DeclState, out: Finding[]): void {
   }
   st.exists.set(l.name, false);
   st.declaredAt.set(l.name, l);
-  st.rules.set(l.name, []);
+  if (st.trackRules) st.rules.set(l.name, []);
   if (l.policy && l.policy !== '-') {
     const f = finding(
       'IPT010',
@@ -149,8 +309,9 @@ function chainLine(l: ChainLine, st: DeclState, out: Finding[]): void {
   }
 }
 
-function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: DeclState, first: Map<string, ChainLine>, out: Finding[]): void {
+function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: DeclState, out: Finding[]): void {
   const name = cmd.chainName;
+  if (cmd.command === 'X' || cmd.command === 'E') st.present = undefined; // may delete chains
   switch (cmd.command) {
     case 'N':
       if (name === undefined) return;
@@ -172,7 +333,7 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
       }
       st.exists.set(name, false);
       st.declaredAt.set(name, cmd);
-      st.rules.set(name, []);
+      if (st.trackRules) st.rules.set(name, []);
       return;
     case 'X':
       if (name === undefined) {
@@ -205,7 +366,7 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
         st.exists.delete(name);
         st.renamed.add(name);
         if (to !== undefined) {
-          st.rules.set(to, st.rules.get(name) ?? []);
+          if (st.trackRules) st.rules.set(to, st.rules.get(name) ?? []);
           st.exists.set(to, false);
           st.renamed.add(to);
           st.declaredAt.set(to, cmd);
@@ -238,15 +399,16 @@ function command(doc: IptablesDocument, t: TableBlock, cmd: CommandLine, st: Dec
       break;
   }
 
-  if (name !== undefined && NEEDS_CHAIN.has(cmd.command) && !st.exists.has(name) && !st.renamed.has(name)) {
-    out.push(missingChain(doc, cmd, name, t, st, first));
+  if (name !== undefined && name !== st.present && NEEDS_CHAIN.has(cmd.command)) {
+    if (st.exists.has(name)) st.present = name;
+    else if (!st.renamed.has(name)) out.push(missingChain(doc, cmd, name, t, st));
   }
 
   if (cmd.hasRule && cmd.targetName !== undefined) {
-    const f = checkTarget(doc, t, cmd, cmd.targetName, cmd.targetKind ?? 'jump', st, first);
+    const f = checkTarget(doc, t, cmd, cmd.targetName, cmd.targetKind ?? 'jump', st);
     if (f) out.push(f);
   }
-  trackRules(st, cmd);
+  if (st.trackRules) trackRules(st, cmd);
 }
 
 /** Keeps `st.rules` as restore changes the chains (-A -I -R -D -F). */
@@ -337,8 +499,8 @@ function declareData(chain: string, st: DeclState, later: ChainLine | undefined,
   return data;
 }
 
-function missingChain(doc: IptablesDocument, cmd: CommandLine, name: string, t: TableBlock, st: DeclState, first: Map<string, ChainLine>): Finding {
-  const later = first.get(name);
+function missingChain(doc: IptablesDocument, cmd: CommandLine, name: string, t: TableBlock, st: DeclState): Finding {
+  const later = st.first().get(name);
   const range = cmd.chain?.range ?? cmd.range;
   const related: RelatedInfo[] = [];
   let message: string;
@@ -369,7 +531,6 @@ function checkTarget(
   name: string,
   kind: 'jump' | 'goto',
   st: DeclState,
-  first: Map<string, ChainLine>,
 ): Finding | undefined {
   const family = lineFamily(doc, cmd);
   const isTarget = !!getTarget(name, family);
@@ -401,7 +562,7 @@ function checkTarget(
     f.severity = 'warning';
     return f;
   }
-  const later = first.get(name);
+  const later = st.first().get(name);
   const data = declareData(name, st, later, cmd.line, doc.family);
   const related: RelatedInfo[] = data.fix ? [anchor(doc, st)] : [];
   let message: string;
@@ -415,9 +576,15 @@ function checkTarget(
     related.length = 0;
   } else {
     message = `no chain or target \`${name}\` in the ${t.name} table; iptables-restore fails at COMMIT ("Chain '${name}' does not exist").`;
-    const users = [...st.exists].filter(([, b]) => !b).map(([n]) => n);
-    const targets = kind === 'jump' ? listTargets(family).map((x) => x.name) : [];
-    const guess = closest(name, [...users, ...targets]);
+    const key = `${kind} ${family}`;
+    let candidates = st.suggestions?.get(key);
+    if (!candidates) {
+      const users = [...st.exists].filter(([, b]) => !b).map(([n]) => n);
+      const targets = kind === 'jump' ? listTargets(family).map((x) => x.name) : [];
+      candidates = [...users, ...targets];
+      st.suggestions?.set(key, candidates);
+    }
+    const guess = closest(name, candidates);
     if (guess) {
       message += ` Did you mean \`${guess}\`?`;
       data.suggestion = guess;

@@ -21,8 +21,12 @@
 // Also collects, per rule, the matches whose use the kernel restricts to some
 // tables/hooks (owner, mac, socket …) for IPT005 (placement.ts).
 //
-// Every rule line is read in full here (the one pass that must), once per
-// document; lines with a syntax error (IPT001) are left to that error.
+// Every rule is checked once per document, in the parse pass itself: a rule
+// scanner (parse.ts addRuleScanner) gets each rule's tree while the parser has
+// it, so no line is read twice; optionsAnalysis then collects the per-line
+// results (lines with a syntax error, IPT001, are left to that error). Rules of
+// a shape that already passed only have their values checked (see "rule
+// shapes" below); optionsAnalysisPlain is the reference without shortcuts.
 
 import { finding } from '../../codes';
 import type { Finding, Range } from '../../types';
@@ -41,9 +45,10 @@ import {
   type OptionSpec,
   type Placement,
   type RuleFamily,
+  type ValueProblem,
 } from '../modules';
 import { lineEdit, lineMemo, moveFinding, moveRange, nodeAfterEdit } from '../incremental';
-import { Match, Opt, peekCommand, Target } from '../parse';
+import { addRuleScanner, Match, Opt, peekCommand, ScratchProtocol, Target } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_MATCHES, ADDON_TARGETS, MATCH_ALIASES } from './names';
 import { closest } from './suggest';
@@ -64,10 +69,14 @@ const PROTO_NUM: Readonly<Record<string, number>> = {
   esp: 50, ah: 51, ipcomp: 108, mh: 135, 'ipv6-mh': 135, gre: 47,
 };
 
+const PROTO_NUMBERS: ReadonlyMap<string, number> = new Map(Object.entries(PROTO_NUM));
+
 function protoNumber(p: string): number | undefined {
+  const known = PROTO_NUMBERS.get(p); // `tcp`, `udp` …: no lower-casing, no pattern
+  if (known !== undefined) return known;
   const v = p.toLowerCase();
   if (/^[0-9]+$/.test(v)) return Number(v);
-  return PROTO_NUM[v];
+  return PROTO_NUMBERS.get(v);
 }
 
 /** A match whose use the kernel restricts to some tables/hooks (for IPT005). */
@@ -144,7 +153,312 @@ const perLine = lineMemo<LineResult>(
   (prev) => cache.has(prev), // then patched() takes the previous result
 );
 
+/** checkRule's verdict on one line, as a LineResult (the shared empty one when nothing was found). */
+function checkLine(cmd: CommandLine, rule: RuleSpec, family: RuleFamily): LineResult {
+  shape(cmd, rule, family);
+  const known = findShape();
+  if (known) {
+    const r = fromShape(known, cmd, rule, family);
+    if (r) return r;
+  }
+  const f: Finding[] = [];
+  const n: MatchNeed[] = [];
+  const rec: Recording | undefined = known === undefined ? (recording = { checks: [], needs: [] }) : undefined;
+  try {
+    checkRule(cmd, rule, family, f, n);
+  } finally {
+    recording = undefined;
+  }
+  if (rec && !f.length) {
+    // a clean verdict: every value check ran and passed, and the rest is the shape's
+    if (++shapeCount > SHAPE_LIMIT) {
+      SHAPES.clear();
+      shapeCount = 1;
+    }
+    const checks = rec.checks.map(([o, option]) => ({ k: shapeOpts.indexOf(o), option }));
+    const target = rule.target && rule.target.kind === 'jump' ? getTarget(rule.target.name, family) : undefined;
+    if (checks.every((c) => c.k >= 0)) {
+      const known: Shape = {
+        sig: sig.map((x) => (typeof x === 'string' ? detach(x) : x)),
+        checks,
+        needs: n.map((x, i) => ({ m: rec.needs[i], name: x.name, placement: x.placement })),
+        target,
+      };
+      const bucket = SHAPES.get(sigHash);
+      if (bucket) bucket.push(known);
+      else SHAPES.set(sigHash, [known]);
+    }
+  }
+  return f.length || n.length ? { family, findings: f, needs: n } : nothing(family);
+}
+
+// ---- rule shapes
+//
+// Big dumps repeat a few rule shapes many thousands of times (kube-proxy: the
+// same options in the same order, only addresses, ports, comments and chain
+// names differ). checkRule reads the values in three places only: genericValues
+// (the -p/-s/-d/-i/-o values), checkOption's validateOptionValue, and
+// targetContext; everything else it decides from what shape() encodes:
+// family, the chain's kind (for -i/-o), generic option names, the protocol, each
+// match, option and target in column order with their owner, name, `!` place
+// and number of values, and the target's class (a known target by name, an
+// add-on by name, or a chain). So once a shape got a clean verdict, a rule of
+// the same shape whose value checks all pass gets the same verdict: no finding,
+// and the same needs (at its own `-m` names). Any other outcome is decided by
+// checkRule itself.
+
+interface Shape {
+  /** What shape() found (strings copied off the document). */
+  sig: (string | number)[];
+  /** The option nodes (index in column order) whose values checkOption validated, with their spec. */
+  checks: { k: number; option: OptionSpec }[];
+  /** Needs, by index in rule.matches. */
+  needs: { m: number; name: string; placement: Placement }[];
+  /** The target extension (targetContext runs for it). */
+  target: ExtensionSpec | undefined;
+}
+interface Recording {
+  checks: [OptionNode, OptionSpec][];
+  needs: number[];
+}
+/** Shapes with a clean verdict, by hash of their `sig` (bounded). */
+const SHAPES = new Map<number, Shape[]>();
+let shapeCount = 0;
+const SHAPE_LIMIT = 4096;
+/** Set while checkLine records a shape's value checks. */
+let recording: Recording | undefined;
+
+/** A copy of `s` that shares no storage with the document text. */
+const detach = (s: string): string => (s + ' ').slice(0, s.length);
+
+// The shape of the rule being checked, as a flat list of names and numbers
+// (`sig`, with a hash), built by shape() without allocating per rule.
+const sig: (string | number)[] = [];
+let sigHash = 0;
+// events in column order: column, what (kind, owner, number of values, `!` place; packed), name, node
+const evCol: number[] = [];
+const evWhat: number[] = [];
+const evName: string[] = [];
+const evNode: (OptionNode | undefined)[] = [];
+/** The rule's extension options in column order (walkOptions' order), as of the last shape(). */
+const shapeOpts: OptionNode[] = [];
+
+const EV_PROTO = 1;
+const EV_MATCH = 2;
+const EV_IMPLICIT = 3;
+const EV_TARGET = 4;
+const EV_ADDON_TARGET = 5;
+const EV_CHAIN = 6;
+const EV_OPTION = 7;
+const FAMILY_CODE: Readonly<Record<RuleFamily, number>> = { ipv4: 1, ipv6: 2, unknown: 3 };
+
+function addNumber(x: number): void {
+  sig.push(x);
+  sigHash = (Math.imul(sigHash, 0x01000193) ^ x) | 0;
+}
+
+function addString(x: string): void {
+  sig.push(x);
+  const n = x.length;
+  const h = n ? n * 31 + x.charCodeAt(n - 1) * 7 + x.charCodeAt(n >> 1) * 131 + x.charCodeAt(n > 2 ? 2 : 0) * 8191 : 0;
+  sigHash = (Math.imul(sigHash, 0x01000193) ^ h) | 0;
+}
+
+function event(kind: number, col: number, name: string, owner: number, node: OptionNode | undefined): void {
+  let what = kind * 1024 + owner + 2; // owner: -2 stray, -1 target, else the match's index (< 1022: MAX_ARGS)
+  if (node) {
+    let neg = 0;
+    if (node.negated) neg = negStart(node) > optCol(node) ? 2 : 1;
+    what = (what * 256 + node.values.length) * 4 + neg; // at most 251 values
+  }
+  // insertion in column order (rules come nearly sorted)
+  let i = evCol.length;
+  evCol.push(col);
+  evWhat.push(what);
+  evName.push(name);
+  evNode.push(node);
+  if (i === 0 || evCol[i - 1] < col) return;
+  while (i > 0 && evCol[i - 1] > col) {
+    evCol[i] = evCol[i - 1];
+    evWhat[i] = evWhat[i - 1];
+    evName[i] = evName[i - 1];
+    evNode[i] = evNode[i - 1];
+    i--;
+  }
+  evCol[i] = col;
+  evWhat[i] = what;
+  evName[i] = name;
+  evNode[i] = node;
+}
+
+function negStart(o: OptionNode): number {
+  return o instanceof Opt ? o.negation!.start : o.negationRange!.start.character;
+}
+
+function clear(a: unknown[]): void {
+  while (a.length) a.pop();
+}
+
+/** Empties the scratch lists after a pass: they hold names and nodes of the document, which must not outlive it. */
+function releaseScratch(): void {
+  sig.length = evName.length = evNode.length = shapeOpts.length = 0;
+}
+
+/** Fills `sig`/`sigHash` and `shapeOpts` for one rule. */
+function shape(cmd: CommandLine, rule: RuleSpec, family: RuleFamily): void {
+  clear(sig);
+  clear(evCol);
+  clear(evWhat);
+  clear(evName);
+  clear(evNode);
+  clear(shapeOpts);
+  sigHash = 0;
+  const chain = cmd.chainName;
+  const gen = rule.generic;
+  const proto = rule.protocol;
+  // family, the chain's kind, number of generic options, protocol (none, positive, negated)
+  addNumber(((FAMILY_CODE[family] * 4 + (chain === 'PREROUTING' || chain === 'INPUT' ? 1 : chain === 'POSTROUTING' || chain === 'OUTPUT' ? 2 : 0)) * 256 + gen.length) * 4 + (proto ? (proto.negated ? 2 : 1) : 0));
+  for (let i = 0; i < gen.length; i++) {
+    const g = gen[i];
+    addString(g.name);
+    addNumber(g.values.length * 2 + (g.negated ? 1 : 0));
+  }
+  if (proto) {
+    addString(proto.value);
+    event(EV_PROTO, proto instanceof ScratchProtocol ? proto.tok!.start : proto.range.start.character, '', 0, undefined);
+  }
+  const ms = rule.matches;
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i];
+    event(m.implicit ? EV_IMPLICIT : EV_MATCH, matchCol(m), m.name, i, undefined);
+    const os = m.options;
+    for (let j = 0; j < os.length; j++) event(EV_OPTION, optCol(os[j]), os[j].name, i, os[j]);
+  }
+  const t = rule.target;
+  if (t) {
+    const kind = t.kind === 'jump' && getTarget(t.name, family) !== undefined ? EV_TARGET : t.kind === 'jump' && ADDON_TARGETS.has(t.name) ? EV_ADDON_TARGET : EV_CHAIN;
+    event(kind, targetCol(t), kind === EV_CHAIN ? '' : t.name, 0, undefined);
+    const os = t.options;
+    for (let j = 0; j < os.length; j++) event(EV_OPTION, optCol(os[j]), os[j].name, -1, os[j]);
+  }
+  const stray = rule.stray;
+  for (let j = 0; j < stray.length; j++) event(EV_OPTION, optCol(stray[j]), stray[j].name, -2, stray[j]);
+  addNumber(evCol.length);
+  for (let i = 0; i < evCol.length; i++) {
+    addNumber(evWhat[i]);
+    addString(evName[i]);
+    const o = evNode[i];
+    if (o) shapeOpts.push(o);
+  }
+}
+
+/** The shape recorded for the current `sig`, if any. */
+function findShape(): Shape | undefined {
+  const bucket = SHAPES.get(sigHash);
+  if (!bucket) return undefined;
+  next: for (let b = 0; b < bucket.length; b++) {
+    const s = bucket[b];
+    const a = s.sig;
+    if (a.length !== sig.length) continue;
+    for (let i = 0; i < a.length; i++) if (a[i] !== sig[i]) continue next;
+    return s;
+  }
+  return undefined;
+}
+
+// scratch of fromShape: a one-value list, the target as loaded (no allocation per rule)
+const ONE: string[] = [''];
+const NO_NAME = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+const TARGET: Loaded = { spec: { kind: 'target', name: '', family: 'both', summary: '', terminal: false, placement: null, options: [] }, at: 0, nameNode: NO_NAME, isTarget: true };
+
+/** The verdict of a rule whose shape got a clean one, or undefined when one of its value checks fails. */
+function fromShape(shape: Shape, cmd: CommandLine, rule: RuleSpec, family: RuleFamily): LineResult | undefined {
+  const out: Finding[] = [];
+  if (rule.generic.length) {
+    genericValues(rule, family, out);
+    if (out.length) return undefined;
+  }
+  const checks = shape.checks;
+  for (let i = 0; i < checks.length; i++) {
+    const vals = shapeOpts[checks[i].k].values;
+    let problem: ValueProblem | null;
+    if (vals.length === 1) {
+      ONE[0] = vals[0].value;
+      problem = validateOptionValue(checks[i].option, ONE, family);
+      ONE[0] = '';
+    } else problem = validateOptionValue(checks[i].option, vals.map((v) => v.value), family);
+    if (problem) return undefined;
+  }
+  const t = shape.target;
+  if (t) {
+    TARGET.spec = t;
+    TARGET.nameNode = rule.target!;
+    targetContext(TARGET, rule, out);
+    TARGET.nameNode = NO_NAME;
+    if (out.length) return undefined;
+  }
+  if (!shape.needs.length) return nothing(family);
+  return { family, findings: [], needs: shape.needs.map((n) => ({ cmd, name: n.name, placement: n.placement, range: rule.matches[n.m].nameRange })) };
+}
+
+function nothing(family: RuleFamily): LineResult {
+  let r = NOTHING.get(family);
+  if (!r) NOTHING.set(family, (r = { family, findings: [], needs: [] }));
+  return r;
+}
+
+/**
+ * Results of the parse pass (addRuleScanner): every rule line is checked while
+ * the parser has its tree in hand, by line number; run() takes them (when the
+ * family the line was checked for is still its family) instead of reading the
+ * line a second time.
+ */
+const scanned = new WeakMap<IptablesDocument, (LineResult | undefined)[]>();
+addRuleScanner((headerFamily) => {
+  const byLine: (LineResult | undefined)[] = [];
+  return {
+    rule(cmd, rule) {
+      byLine[cmd.line] = checkLine(cmd, rule, cmd.ipVersion === 4 ? 'ipv4' : cmd.ipVersion === 6 ? 'ipv6' : headerFamily);
+    },
+    done(doc) {
+      releaseScratch();
+      scanned.set(doc, byLine);
+    },
+  };
+});
+
 function run(doc: IptablesDocument): OptionsResult {
+  const findings: Finding[] = [];
+  const needs: MatchNeed[] = [];
+  const syntaxLines = new Set<number>();
+  for (const e of doc.errors) for (let l = e.range.start.line; l <= e.range.end.line; l++) syntaxLines.add(l);
+  const pre = scanned.get(doc);
+  scanned.delete(doc); // used once
+  for (const t of doc.tables) {
+    for (const lazy of t.commands) {
+      if (!lazy.hasRule || syntaxLines.has(lazy.line) || skippedLine(doc, lazy)) continue;
+      const family = lineFamily(doc, lazy);
+      let r = pre?.[lazy.line];
+      if (!r || r.family !== family) r = perLine.get(lazy);
+      if (!r || r.family !== family) {
+        const cmd = peekCommand(lazy);
+        r = cmd.rule ? checkLine(lazy, cmd.rule, family) : nothing(family);
+      }
+      perLine.set(lazy, r);
+      for (const f of r.findings) findings.push(f);
+      for (const n of r.needs) needs.push(n);
+    }
+  }
+  releaseScratch();
+  return { findings, needs };
+}
+
+/**
+ * optionsAnalysis computed the plain way: every rule's tree read on its own
+ * (peekCommand) and checked in full, without the parse pass's results, the
+ * per-line memo or the rule shapes. Slow; the tests hold optionsAnalysis to it.
+ */
+export function optionsAnalysisPlain(doc: IptablesDocument): OptionsResult {
   const findings: Finding[] = [];
   const needs: MatchNeed[] = [];
   const syntaxLines = new Set<number>();
@@ -152,19 +466,8 @@ function run(doc: IptablesDocument): OptionsResult {
   for (const t of doc.tables) {
     for (const lazy of t.commands) {
       if (!lazy.hasRule || syntaxLines.has(lazy.line) || skippedLine(doc, lazy)) continue;
-      const family = lineFamily(doc, lazy);
-      let r = perLine.get(lazy);
-      if (!r || r.family !== family) {
-        const f: Finding[] = [];
-        const n: MatchNeed[] = [];
-        const cmd = peekCommand(lazy);
-        if (cmd.rule) checkRule(lazy, cmd.rule, family, f, n);
-        r = f.length || n.length ? { family, findings: f, needs: n } : NOTHING.get(family);
-        if (!r) NOTHING.set(family, (r = { family, findings: [], needs: [] }));
-        perLine.set(lazy, r);
-      }
-      for (const f of r.findings) findings.push(f);
-      for (const n of r.needs) needs.push(n);
+      const cmd = peekCommand(lazy);
+      if (cmd.rule) checkRule(lazy, cmd.rule, lineFamily(doc, lazy), findings, needs);
     }
   }
   return { findings, needs };
@@ -385,7 +688,10 @@ function checkRule(cmd: CommandLine, rule: RuleSpec, family: RuleFamily, out: Fi
   for (const ext of explicit) {
     if (PLACED.has(ext.spec)) {
       const p = modulePlacement(ext.spec.name, ext.node!.options.map((o) => o.name));
-      if (p && !p.legacyOnly) needs.push({ cmd, name: ext.spec.name, placement: p, range: nameRangeOf(ext) });
+      if (p && !p.legacyOnly) {
+        needs.push({ cmd, name: ext.spec.name, placement: p, range: nameRangeOf(ext) });
+        recording?.needs.push(rule.matches.indexOf(ext.node!));
+      }
     }
     // protocol requirements of the explicit matches
     const need = ext.spec.protocols;
@@ -477,6 +783,7 @@ function checkOption(o: OptionNode, r: Resolution, loaded: Loaded[], family: Rul
     return false;
   }
   used.push(option);
+  recording?.checks.push([o, option]);
   const vals = o.values;
   const problem = validateOptionValue(option, vals.length === 1 ? [vals[0].value] : vals.map((v) => v.value), family);
   if (problem) {
@@ -485,6 +792,20 @@ function checkOption(o: OptionNode, r: Resolution, loaded: Loaded[], family: Rul
     return false;
   }
   return true;
+}
+
+/** The first target option of `rule` that is `spec`'s option `n` (by name or alias). */
+function targetOption(rule: RuleSpec, spec: ExtensionSpec, n: string): OptionNode | undefined {
+  const os = rule.target?.options;
+  if (!os) return undefined;
+  const specs = spec.options;
+  for (let i = 0; i < os.length; i++) {
+    const name = os[i].name;
+    let f: OptionSpec | undefined;
+    for (let j = 0; j < specs.length && !f; j++) if (specs[j].name === name || specs[j].aliases?.includes(name)) f = specs[j];
+    if (f && f.name === n) return os[i];
+  }
+  return undefined;
 }
 
 function targetContext(target: Loaded, rule: RuleSpec, out: Finding[]): void {
@@ -497,15 +818,8 @@ function targetContext(target: Loaded, rule: RuleSpec, out: Finding[]): void {
       return;
     }
   }
-  const byName = (n: string) => {
-    for (const o of rule.target?.options ?? []) {
-      const f = spec.options.find((x) => x.name === o.name || x.aliases?.includes(o.name));
-      if (f && f.name === n) return o;
-    }
-    return undefined;
-  };
   if (spec.name === 'REJECT') {
-    const w = byName('--reject-with');
+    const w = targetOption(rule, spec, '--reject-with');
     const v = w?.values[0]?.value.toLowerCase();
     if (v && (v === 'tcp-reset' || v === 'tcp-rst') && positive !== 6) {
       err(out, w!.values[0].range, '`--reject-with tcp-reset` needs `-p tcp` in the rule: the kernel refuses a TCP reset for other packets');
@@ -514,7 +828,7 @@ function targetContext(target: Loaded, rule: RuleSpec, out: Finding[]): void {
   }
   const noProto = !proto || protoNumber(proto.value) === 0;
   if (noProto && (spec.name === 'DNAT' || spec.name === 'SNAT' || spec.name === 'MASQUERADE' || spec.name === 'REDIRECT')) {
-    const portOpt = spec.name === 'DNAT' ? byName('--to-destination') : spec.name === 'SNAT' ? byName('--to-source') : byName('--to-ports');
+    const portOpt = targetOption(rule, spec, spec.name === 'DNAT' ? '--to-destination' : spec.name === 'SNAT' ? '--to-source' : '--to-ports');
     const v = portOpt?.values[0]?.value;
     if (v !== undefined && (spec.name === 'MASQUERADE' || spec.name === 'REDIRECT' || natRangeHasPort(v))) {
       err(out, portOpt!.values[0].range, `a port in -j ${spec.name} needs a protocol with ports: add \`-p tcp\` (or udp, sctp, dccp) to the rule (iptables: "Need TCP, UDP, SCTP or DCCP with port specification")`);
@@ -579,7 +893,9 @@ function plainIPv4(v: string): boolean {
 }
 
 function genericValues(rule: RuleSpec, family: RuleFamily, out: Finding[]): void {
-  for (const g of rule.generic) {
+  const gen = rule.generic;
+  for (let i = 0; i < gen.length; i++) {
+    const g = gen[i];
     const l = GENERIC[g.name];
     const v = g.values[0];
     if (!l || !v) continue;

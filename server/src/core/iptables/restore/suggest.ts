@@ -31,40 +31,68 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[m];
 }
 
-const counts = new Int32Array(128);
-
-/**
- * A lower bound of the edit distance of lower-cased `a` and lower-cased `b`
- * without building either: every edit changes the character counts by at most 2,
- * so the distance is at least half their difference. 0 (no bound) for non-ASCII.
- */
-function countBound(a: string, b: string): number {
-  let bad = false;
-  for (let i = 0; i < a.length; i++) {
-    const c = a.charCodeAt(i);
-    if (c >= 128) bad = true;
-    else counts[c >= 65 && c <= 90 ? c + 32 : c]++;
+/** `c.toLowerCase() === lower`, without lower-casing `c` while it is ASCII (long candidate lists). */
+function lowerEquals(c: string, lower: string): boolean {
+  if (c.length !== lower.length) return c.toLowerCase() === lower;
+  for (let i = 0; i < c.length; i++) {
+    let x = c.charCodeAt(i);
+    if (x >= 128) return c.toLowerCase() === lower; // (a non-ASCII character lower-cases in context)
+    if (x >= 65 && x <= 90) x += 32;
+    if (x !== lower.charCodeAt(i)) return false;
   }
+  return true;
+}
+
+// A lower bound of the edit distance of the lower-cased name and candidate without
+// building either: every edit changes the character counts by at most 2, so the
+// distance is at least half their difference (0, no bound, for non-ASCII). The
+// name's counts are taken once for all candidates.
+const nameCounts = new Int32Array(128);
+const candCounts = new Int32Array(128);
+const seen = new Int32Array(128);
+let stamp = 0;
+
+/** Fills nameCounts for `name`; false when it has a non-ASCII character (then every bound is 0). */
+function countName(name: string): boolean {
+  nameCounts.fill(0);
+  let ascii = true;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else nameCounts[c >= 65 && c <= 90 ? c + 32 : c]++;
+  }
+  return ascii;
+}
+
+/** The bound for `name` and `b`, with the name's counts from countName(name). */
+function boundTo(name: string, nameAscii: boolean, b: string): number {
+  let bad = !nameAscii;
   for (let i = 0; i < b.length; i++) {
     const c = b.charCodeAt(i);
     if (c >= 128) bad = true;
-    else counts[c >= 65 && c <= 90 ? c + 32 : c]--;
+    else candCounts[c >= 65 && c <= 90 ? c + 32 : c]++;
   }
+  stamp = (stamp + 1) | 0;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    const c = a.charCodeAt(i);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
     if (c < 128) {
       const k = c >= 65 && c <= 90 ? c + 32 : c;
-      diff += Math.abs(counts[k]);
-      counts[k] = 0;
+      if (seen[k] !== stamp) {
+        seen[k] = stamp;
+        diff += Math.abs(nameCounts[k] - candCounts[k]);
+      }
     }
   }
   for (let i = 0; i < b.length; i++) {
     const c = b.charCodeAt(i);
     if (c < 128) {
       const k = c >= 65 && c <= 90 ? c + 32 : c;
-      diff += Math.abs(counts[k]);
-      counts[k] = 0;
+      if (seen[k] !== stamp) {
+        seen[k] = stamp;
+        diff += candCounts[k]; // a character the name does not have
+      }
+      candCounts[k] = 0;
     }
   }
   return bad ? 0 : Math.ceil(diff / 2);
@@ -86,12 +114,15 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   const budget = typoBudget(name);
   let best: string | undefined;
   let bestD = budget + 1;
+  const nameAscii = countName(name);
   for (const c of candidates) {
     if (c === name) continue;
     // lower-casing keeps the length of every character but U+0130 (İ)
-    if ((c.length === name.length || dotted || c.includes('\u0130')) && c.toLowerCase() === lower) return c;
+    if ((c.length === name.length || dotted || c.includes('\u0130')) && lowerEquals(c, lower)) return c;
     if (bestD === 1) continue; // only a case-insensitive hit can beat it now
-    if (countBound(name, c) > bestD - 1) continue; // cannot be close enough (cheap test first: long candidate lists)
+    // the distance is at least the difference in length (U+0130 aside, lower-casing keeps lengths)
+    if (Math.abs(c.length - name.length) > bestD - 1 && !dotted && !c.includes('\u0130')) continue;
+    if (boundTo(name, nameAscii, c) > bestD - 1) continue; // cannot be close enough (cheap test first: long candidate lists)
     const d = editDistance(lower, c.toLowerCase(), bestD - 1);
     if (d < bestD) {
       bestD = d;
