@@ -16,11 +16,14 @@
 // table into README.md between <!-- bench:start --> and <!-- bench:end -->.
 //
 //   npm run bench -- [--sizes=1000,10000,30000] [--runs=3] [--no-corpus] [--no-package]
-//                    [--readme] [--cpu-prof=DIR] [--dev-build] [--out=FILE]
+//                    [--readme] [--cpu-prof=DIR] [--dev-build] [--out=FILE] [--server-args="…"]
 //
 // --cpu-prof runs the server under `node --cpu-prof` (profiles in DIR, default
 // bench/profiles; summarise with bench/profile-summary.mjs); --dev-build measures the
-// unminified bundle, so that the profile names functions.
+// unminified bundle, so that the profile names functions. --server-args adds node/V8 options
+// to the server's command line (to try e.g. --max-semi-space-size=32 before the client's
+// launch options adopt it; the server is otherwise started as the client starts it:
+// `node dist/server.js --stdio`, no options).
 //
 // The server and CLI measured are the production bundles (`npm run package` builds them),
 // copied to a scratch directory so a parallel rebuild of dist/ cannot change them mid-run.
@@ -50,6 +53,8 @@ const WINDOW_LINES = 60;
 const LENS_REQUESTS = 10;
 const GEN = process.env.KUBE_DUMP_GEN ?? resolve(ROOT, '../shared/bench/gen-kube-proxy-dump.mjs');
 const CORPUS = process.env.IPTABLES_CORPUS ?? resolve(ROOT, '../shared/corpus/iptables');
+/** Extra node options for the server (`--server-args="--a --b"`): to try V8 flags before the client adopts them. */
+const SERVER_ARGS = typeof args['server-args'] === 'string' ? args['server-args'].split(/\s+/).filter(Boolean) : [];
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 const WORK = mkdtempSync(join(tmpdir(), 'conntrack-lens-bench-'));
@@ -162,9 +167,9 @@ function editLines(lines, n) {
   return out;
 }
 
-async function serverRun(serverJs, file, { cpuProfDir } = {}) {
+async function serverRun(serverJs, file, { cpuProfDir, execArgv = [] } = {}) {
   const text = readFileSync(file, 'utf8');
-  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const nodeArgs = [...execArgv, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
   const c = new LspClient(serverJs, { nodeArgs, cwd: WORK });
   const r = { hover: [], inlay: [], tokensRange: [], lensWhole: [], lensResolve: [], edits: [], editKinds: [], info: {} };
   try {
@@ -379,7 +384,7 @@ async function main() {
       const raw = rawSplit(d.file);
       const tr = translateAvailable() ? translate(d.file) : null;
       const li = lint(cliJs, d.file);
-      const sv = await serverRun(serverJs, d.file, { cpuProfDir });
+      const sv = await serverRun(serverJs, d.file, { cpuProfDir, execArgv: SERVER_ARGS });
       runs.push({ raw, tr, li, sv });
       log(`  run ${i + 1}: open ${sv.openMs.toFixed(0)} ms (cpu ${sv.openCpuMs.toFixed(0)}), edit p95 ${pct(sv.edits, 95).toFixed(0)} ms, hover p99 ${pct(sv.hover, 99).toFixed(1)}, inlay p99 ${pct(sv.inlay, 99).toFixed(1)}, lens ${pct(sv.lensWhole, 99).toFixed(1)} ms (resolve p99 ${pct(sv.lensResolve, 99).toFixed(1)}), symbols ${sv.info.symbols?.toFixed(0)} ms, tokens ${sv.info.semanticTokens?.toFixed(0)} ms, rss ${(sv.peakRss / 1e6).toFixed(0)} MB | lint ${li.ms.toFixed(0)} ms | translate ${tr ? tr.ms.toFixed(0) + (tr.ok ? '' : ' (failed)') : '-'} | raw ${raw.ms.toFixed(1)} ms  [load ${loadavg()[0].toFixed(1)}]`);
     }

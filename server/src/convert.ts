@@ -111,3 +111,72 @@ export function toInlayHint(h: core.InlayHint): lsp.InlayHint {
   if (h.tooltip) hint.tooltip = { kind: lsp.MarkupKind.Markdown, value: h.tooltip };
   return hint;
 }
+
+/**
+ * Semantic token numbers of a whole (big) document, as LSP sends them, held in
+ * Uint32Array chunks (4 bytes a number, outside the JS heap) rather than one
+ * number[] of millions of elements. `writeMessage` turns a response carrying one into
+ * JSON bytes directly; anything else that serialises it (another transport, a trace)
+ * gets the plain array from `toJSON`.
+ */
+export class PackedTokens {
+  readonly chunks: Uint32Array[] = [];
+  length = 0;
+
+  push(numbers: readonly number[]): void {
+    if (!numbers.length) return;
+    this.chunks.push(Uint32Array.from(numbers));
+    this.length += numbers.length;
+  }
+
+  toJSON(): number[] {
+    const out: number[] = [];
+    for (const c of this.chunks) for (let i = 0; i < c.length; i++) out.push(c[i]);
+    return out;
+  }
+}
+
+const digits = (v: number): number => (v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : String(v).length);
+
+/** `{"jsonrpc":"2.0","id":…,"result":{"data":[…]}}` as UTF-8 bytes, the numbers written straight from the chunks. */
+function packedResponse(id: unknown, tokens: PackedTokens): Buffer {
+  const head = Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id ?? null)},"result":{"data":[`);
+  const tail = Buffer.from(']}}');
+  let size = head.length + tail.length + Math.max(0, tokens.length - 1); // commas
+  for (const c of tokens.chunks) for (let i = 0; i < c.length; i++) size += digits(c[i]);
+  const out = Buffer.allocUnsafe(size);
+  let p = head.copy(out, 0);
+  let first = true;
+  for (const c of tokens.chunks) {
+    for (let i = 0; i < c.length; i++) {
+      if (first) first = false;
+      else out[p++] = 44; // ,
+      let v = c[i];
+      const n = digits(v);
+      for (let k = p + n - 1; k >= p; k--) {
+        out[k] = 48 + (v % 10);
+        v = Math.floor(v / 10);
+      }
+      p += n;
+    }
+  }
+  tail.copy(out, p);
+  return out;
+}
+
+/**
+ * The JSON encoder of the stdio transport: a response whose result is `{ data: PackedTokens }`
+ * is written without an intermediate number[] or JSON string (on a 150k-line dump those
+ * are ~8M numbers: a 63 MB array and a 23 MB string, plus what JSON.stringify keeps
+ * while building it); every other message as vscode-jsonrpc writes it.
+ */
+export const jsonEncoder = {
+  name: 'application/json',
+  encode(msg: object, options: { charset: string }): Promise<Uint8Array> {
+    const r = (msg as { result?: unknown }).result;
+    if (r && typeof r === 'object' && !('error' in msg) && (r as { data?: unknown }).data instanceof PackedTokens && Object.keys(r).length === 1) {
+      return Promise.resolve(packedResponse((msg as { id?: unknown }).id, (r as { data: PackedTokens }).data));
+    }
+    return Promise.resolve(Buffer.from(JSON.stringify(msg, undefined, 0), options.charset as BufferEncoding));
+  },
+};

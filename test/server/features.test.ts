@@ -311,6 +311,40 @@ describe('features', () => {
     client.close(uri);
   });
 
+  test('semanticTokens/full of a big document is written from packed chunks: the same numbers as one range over it, any width', async () => {
+    // several slices, and numbers of 1 to 6 digits: a 123,456-character comment, then a
+    // gap of 12,000 empty lines (a line delta of 12,001)
+    const uri = 'file:///etc/iptables/big-wide-tokens.rules.v4';
+    const lines = [...BIG_LINES.slice(0, -3), '#' + 'x'.repeat(123_455), ...Array<string>(12_000).fill(''), '-A OUTPUT -p udp --dport 53 -j ACCEPT', 'COMMIT', ''];
+    const text = lines.join('\n');
+    client.open(uri, 'iptables', text);
+    await client.waitForDiagnostics(uri);
+    const full = (await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } })).data;
+    const whole = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: 0 } };
+    const ranged = (await client.request<SemanticTokens>('textDocument/semanticTokens/range', { textDocument: { uri }, range: whole })).data;
+    assert.ok(Array.isArray(full) && full.every((n) => Number.isInteger(n) && n >= 0), 'a plain array of non-negative integers');
+    assert.deepEqual(full, ranged);
+    const tokens = decodeTokens(full, text, legend.tokenTypes.length, legend.tokenModifiers.length);
+    const comment = lines.length - 12_004;
+    assert.deepEqual(
+      tokens.filter((t) => t.line >= comment).map((t) => [t.line - comment, t.char, t.length, legend.tokenTypes[t.type]]),
+      [
+        [0, 0, 123_456, 'comment'],
+        [12_001, 0, 2, 'function'],
+        [12_001, 3, 6, 'type'],
+        [12_001, 10, 2, 'property'],
+        [12_001, 13, 3, 'parameter'],
+        [12_001, 17, 7, 'property'],
+        [12_001, 25, 2, 'number'],
+        [12_001, 28, 2, 'property'],
+        [12_001, 31, 6, 'function'],
+        [12_002, 0, 6, 'keyword'],
+      ],
+    );
+    assert.ok(full.includes(12_001) && full.includes(123_456), 'wide numbers are on the wire');
+    client.close(uri);
+  });
+
   test('documentSymbol on a dump with more than 10,000 commands: tables → chains, each chain spanning its rules', async () => {
     const uri = 'file:///etc/iptables/big.rules.v4';
     const lines = BIG_LINES;

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CommandLine, IptablesDocument } from '../../server/src/core/iptables/ast';
@@ -18,9 +18,8 @@ import { parseIptables } from '../../server/src/core/iptables/parse';
 import { restoreAnalysis } from '../../server/src/core/iptables/restore/analysis';
 import { iptablesService } from '../../server/src/core/iptables/service';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { corpusRoot, generator, rng } from './shared';
 
-const corpusRoot = [join(__dirname, '../../../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(join(p, 'iptables')));
-const generator = [join(__dirname, '../../../shared/bench/gen-kube-proxy-dump.mjs'), '/work/shared/bench/gen-kube-proxy-dump.mjs'].find((p) => existsSync(p));
 
 // ------------------------------------------------------------------ helpers
 
@@ -94,19 +93,6 @@ function snapshot(doc: IptablesDocument): unknown {
       commands: t.commands.map((c) => c.line),
       chains: t.chains.map((c) => (c.fromCommand ? [nodeJson({ ...c, fromCommand: undefined }), c.fromCommand.line] : c.line)),
     })),
-  };
-}
-
-/** Deterministic PRNG (xorshift32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
   };
 }
 

@@ -6,11 +6,10 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { chainGraph, chainLabel, evaluations, fmt, worstPath, type TableGraph } from '../../../server/src/core/iptables/chains';
 import { parseIptables } from '../../../server/src/core/iptables/parse';
+import { generator } from '../shared';
 
 function table(text: string, name = 'filter'): TableGraph {
   const g = chainGraph(parseIptables(text));
@@ -136,7 +135,6 @@ test('-6 lines are skipped by iptables-restore (and -4 by ip6tables-restore)', (
 
 // ------------------------------------------------------------- kube-proxy
 
-const generator = [join(__dirname, '../../../../shared/bench/gen-kube-proxy-dump.mjs'), '/work/shared/bench/gen-kube-proxy-dump.mjs'].find((p) => existsSync(p));
 
 const generated = new Map<number, string>();
 function generate(services: number): string {

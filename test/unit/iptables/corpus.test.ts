@@ -1,10 +1,9 @@
-// Every real-world dump in /work/shared/corpus/iptables (copied beside the repo
-// as ../shared/corpus): parse without throwing, golden summaries, tokens that
-// rebuild the text, every feature runs, and IPT001 against what real
-// iptables-restore said of each file (VERDICTS.tsv).
+// Every real-world dump in ../shared/corpus/iptables (beside the repository): parse
+// without throwing, golden summaries, tokens that rebuild the text, every feature runs,
+// and IPT001 against what real iptables-restore said of each file (VERDICTS.tsv).
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CommandLine, IptablesDocument } from '../../../server/src/core/iptables/ast';
@@ -13,8 +12,8 @@ import { parseIptables, peekCommand } from '../../../server/src/core/iptables/pa
 import { iptablesService } from '../../../server/src/core/iptables/service';
 import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
 import { golden, summarize } from './helpers';
+import { corpusRoot } from '../shared';
 
-const corpusRoot = [join(__dirname, '../../../../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(join(p, 'VERDICTS.tsv')));
 const goldenDir = join(__dirname, '../../fixtures/iptables/corpus');
 const parseDir = join(__dirname, '../../fixtures/iptables/parse');
 

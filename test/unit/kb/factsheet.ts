@@ -4,10 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const CANDIDATES = [
-  resolve(__dirname, '../../../../shared/reference/conntrack-facts.md'),
-  '/work/shared/reference/conntrack-facts.md',
-];
+const CANDIDATES = [resolve(__dirname, '../../../../shared/reference/conntrack-facts.md')];
 
 export function factSheetPath(): string {
   const found = CANDIDATES.find((p) => existsSync(p));

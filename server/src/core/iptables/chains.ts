@@ -37,6 +37,11 @@ export interface ChainInfo {
   kids: ChainInfo[];
   /** Its position in the table's `chains` map (references are kept in that order of their chains). */
   order: number;
+  /**
+   * At least the last line of any rule in `refs`, once a patch walked them
+   * (else Infinity): a later patch below it need not walk them again (internal to this module).
+   */
+  refsTop: number;
 }
 
 export interface TableGraph {
@@ -138,6 +143,7 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
       else hi = mid;
     }
     now.refs.splice(lo, 0, r);
+    if (r.line > now.refsTop) now.refsTop = r.line;
   };
   const dropRef = (r: CommandLine): void => {
     const was = linked(r.targetName);
@@ -197,10 +203,18 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
             if (to >= 0) rules[i] = doc.lines[to] as CommandLine;
           }
         }
-        const refs = c.refs;
-        for (let i = 0; i < refs.length; i++) {
-          const to = moved(refs[i].line);
-          if (to >= 0) refs[i] = doc.lines[to] as CommandLine;
+        // (references all above the re-pointed lines keep their nodes: skipped without reading them)
+        if (c.refsTop >= e.repointed) {
+          const refs = c.refs;
+          let last = -1;
+          for (let i = 0; i < refs.length; i++) {
+            const was = refs[i].line;
+            const to = moved(was);
+            if (to >= 0) refs[i] = doc.lines[to] as CommandLine;
+            const l = to >= 0 ? to : was; // (the new node is at line `to`: not read again)
+            if (l > last) last = l;
+          }
+          c.refsTop = last;
         }
         if (declsMove) for (let i = 0; i < c.decls.length; i++) c.decls[i] = decl(c.decls[i]);
       }
@@ -316,7 +330,7 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   const get = (name: string): ChainInfo => {
     let c = chains.get(name);
     if (!c) {
-      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [], kids: [], order: chains.size };
+      c = { table: t.name, name, decls: [], builtin: isTableName(t.name) && BUILTIN_CHAINS[t.name].includes(name), rules: [], refs: [], kids: [], order: chains.size, refsTop: Infinity };
       chains.set(name, c);
     }
     return c;

@@ -58,12 +58,6 @@ function metaOf(doc: IptablesDocument): Meta {
 /** Start offset of every line plus a sentinel (text length + 1), for a document this module has seen (LF or no line endings; read only). */
 export const knownLineStartOffsets = (doc: IptablesDocument): Int32Array | undefined => meta.get(doc)?.starts;
 
-/** Line start offsets of a document this module has seen (LF or no line endings), else undefined. */
-export function knownLineStarts(doc: IptablesDocument): number[] | undefined {
-  const s = meta.get(doc)?.starts;
-  return s ? Array.from(s.subarray(0, s.length - 1)) : undefined;
-}
-
 /** Re-parses `text` reusing `prev` where that gives the same result as a full parse. */
 export function reparseIptables(prev: IptablesDocument, text: string): IptablesDocument {
   // (an edit that keeps the length: the common prefix answers both questions, one pass over the text)
@@ -211,6 +205,8 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
   carrying = memos.filter((x) => !x.covered?.(prev));
   // (copies and pushes keep the array packed: `new Array(n)` of 100,000+ slots would be a slow dictionary)
   let lines: IptLine[];
+  /** The command nodes below the edit, in line order (collected while moving them: no node is read again). */
+  const movedCommands: CommandLine[] = [];
   if (delta === 0) {
     lines = prev.lines.slice(); // `from` is `a` here: nothing to re-point
     for (let i = 0; i < k; i++) lines[a + i] = fresh[i];
@@ -218,8 +214,23 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
     lines = prev.lines.slice(0, from);
     for (let i = from; i < a; i++) lines.push(repoint(prev.lines[i], text, S[i]));
     for (let i = 0; i < k; i++) lines.push(fresh[i]);
-    for (let i = bOld + 1; i < prev.lines.length; i++) lines.push(moveLine(prev.lines[i], text, delta, S[i] + lenDelta));
+    for (let i = bOld + 1; i < prev.lines.length; i++) {
+      const was = prev.lines[i];
+      const to = moveLine(was, text, delta, S[i] + lenDelta);
+      lines.push(to);
+      if (was.kind === 'command') movedCommands.push(to as CommandLine);
+    }
   }
+  /**
+   * The moved command lines from line `start` to `end` (new numbers) when they
+   * are `count` (the table's commands there: a table's commands are the command
+   * lines in its range, so the same count means the same lines), else undefined.
+   */
+  const movedBetween = (start: number, end: number, count: number): CommandLine[] | undefined => {
+    const i = firstCommandAtOrAfter(movedCommands, start);
+    const j = firstCommandAtOrAfter(movedCommands, end + 1);
+    return j - i === count ? movedCommands.slice(i, j) : undefined;
+  };
 
   // ---- tables
   const at = (l: number): IptLine => lines[l >= a ? l + delta : l];
@@ -231,8 +242,11 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
       let commands: CommandLine[] = x.commands.slice(0, cf);
       for (let i = cf; i < ci0; i++) commands.push(lines[x.commands[i].line] as CommandLine);
       for (const f of fresh) if (f.kind === 'command') commands.push(f);
-      if (delta) for (let i = ci1; i < x.commands.length; i++) commands.push(at(x.commands[i].line) as CommandLine);
-      else if (ci1 < x.commands.length) commands = commands.concat(x.commands.slice(ci1));
+      if (delta) {
+        const below = movedBetween(bOld + 1 + delta, x.endLine + delta, x.commands.length - ci1);
+        if (below) commands = commands.concat(below);
+        else for (let i = ci1; i < x.commands.length; i++) commands.push(at(x.commands[i].line) as CommandLine);
+      } else if (ci1 < x.commands.length) commands = commands.concat(x.commands.slice(ci1));
       const chains = delta ? x.chains.map((c) => (c.line < from ? c : moveChain(c, at, c.line < a ? 0 : delta))) : x.chains;
       const nt: TableBlock = { name: x.name, startLine: x.startLine, endLine: x.endLine + delta, header: x.header, chains, commands };
       nt.commitLine = x.commitLine! + delta;
@@ -245,7 +259,7 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
       endLine: x.endLine + delta,
       header: at(x.header.line) as TableLine,
       chains: x.chains.map((c) => moveChain(c, at, delta)),
-      commands: x.commands.map((c) => at(c.line) as CommandLine),
+      commands: movedBetween(x.startLine + delta, x.endLine + delta, x.commands.length) ?? x.commands.map((c) => at(c.line) as CommandLine),
     };
     if (x.commitLine !== undefined) nt.commitLine = x.commitLine + delta;
     return nt;
@@ -285,6 +299,9 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
       replaced.push([o, n]);
     }
     edits.set(doc, { prev, table: t, next, replaced, first: a, after: bOld, delta: 0, repointed: a, removed: [], added: [] });
+    // (`-A` lines replaced by `-A` lines: the table keeps its kinds of commands)
+    const simple = simpleTables.get(t);
+    if (simple !== undefined) simpleTables.set(next, simple);
     return doc;
   }
   // lines added or removed: only `-A` rules in a table of `-A`, `-N` and `-P` lines

@@ -2,31 +2,35 @@
 
 import type { Position } from '../types';
 import type { IptablesDocument, IptLine } from './ast';
-import { knownLineStarts } from './incremental';
+import { knownLineStartOffsets } from './incremental';
 
-const starts = new WeakMap<IptablesDocument, number[]>();
+const starts = new WeakMap<IptablesDocument, ArrayLike<number>>();
 
-/** Offsets of every line start (computed once per document). */
-export function lineStarts(doc: IptablesDocument): number[] {
+/** Offsets of every line start (computed once per document; read only). */
+export function lineStarts(doc: IptablesDocument): ArrayLike<number> {
   let s = starts.get(doc);
-  if (!s) s = knownLineStarts(doc); // an incremental re-parse keeps them up to date
-  if (!s && (doc.eol === 'lf' || doc.eol === 'none')) {
+  if (s) return s;
+  // an incremental re-parse keeps them up to date: a view of its offsets (without the sentinel), not a copy
+  const known = knownLineStartOffsets(doc);
+  if (known) s = known.subarray(0, known.length - 1);
+  else if (doc.eol === 'lf' || doc.eol === 'none') {
     // no CR anywhere: the native search is much faster than a loop over every character
-    s = [0];
+    const a = [0];
     const t = doc.text;
-    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) s.push(i + 1);
-  }
-  if (!s) {
-    s = [0];
+    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) a.push(i + 1);
+    s = a;
+  } else {
+    const a = [0];
     const t = doc.text;
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
-      if (c === 10) s.push(i + 1);
+      if (c === 10) a.push(i + 1);
       else if (c === 13) {
         if (t.charCodeAt(i + 1) === 10) i++;
-        s.push(i + 1);
+        a.push(i + 1);
       }
     }
+    s = a;
   }
   starts.set(doc, s);
   return s;

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { applySeverityOverrides } from '../../../../server/src/core/codes';
@@ -17,6 +17,7 @@ import { parseIptables, peekCommand } from '../../../../server/src/core/iptables
 import { iptablesService as s } from '../../../../server/src/core/iptables/service';
 import { DEFAULT_SETTINGS } from '../../../../server/src/core/settings';
 import type { Finding } from '../../../../server/src/core/types';
+import { corpusRoot, generator } from '../../shared';
 
 function lint(text: string, codes = /^IPT/): Finding[] {
   return s.diagnose(s.parse(text), DEFAULT_SETTINGS).filter((f) => codes.test(f.code));
@@ -121,7 +122,6 @@ test('IPT009 ignores a chain that only jumps to itself, and counts gotos', () =>
 
 // ------------------------------------------------------------ the corpus
 
-const corpusRoot = [join(__dirname, '../../../../../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(join(p, 'VERDICTS.tsv')));
 
 test('corpus: no restore-level error on a dump iptables-nft-restore accepts', { skip: corpusRoot ? false : 'the shared corpus is not beside the repository' }, () => {
   const verdicts = new Map<string, string>();
@@ -143,7 +143,6 @@ test('corpus: no restore-level error on a dump iptables-nft-restore accepts', { 
 
 // ------------------------------------------------------------ scale
 
-const generator = [join(__dirname, '../../../../../shared/bench/gen-kube-proxy-dump.mjs'), '/work/shared/bench/gen-kube-proxy-dump.mjs'].find((p) => existsSync(p));
 
 test('kube-proxy dump (2,000 services): no error, and every rule is checked, the last one too', { skip: generator ? false : 'bench generator not beside the repository' }, () => {
   const r = spawnSync(process.execPath, [generator!, '2000'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -31,7 +31,7 @@ import { clashesWithTarget, MAX_CHAIN_NAME, peekCommand, utf8Length } from '../p
 import { lineEdit, moveRange, type LineEdit } from '../incremental';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_TARGETS } from './names';
-import { closest } from './suggest';
+import { closest, SuggestionIndex } from './suggest';
 
 /** Commands that need an existing chain (all but -N, -P, -L/-S, which say other things). */
 const NEEDS_CHAIN = new Set(['A', 'I', 'R', 'D', 'C', 'F', 'Z', 'X', 'E']);
@@ -63,8 +63,8 @@ interface DeclState {
   first: () => Map<string, ChainLine>;
   /** A chain name known to exist now (consecutive rules mostly name the same chain); cleared when chains are deleted. */
   present?: string;
-  /** For a frozen state (it no longer changes): the candidates of "did you mean" for a missing target, per family and kind. */
-  suggestions?: Map<string, string[]>;
+  /** For a frozen state (it no longer changes): "did you mean" over its chains, and over the candidates for a missing target per family and kind (built once, reused by every edit below the declarations). */
+  suggestions?: Map<string, SuggestionIndex>;
 }
 
 function declRange(d: ChainLine | CommandLine): Range {
@@ -515,8 +515,14 @@ function missingChain(doc: IptablesDocument, cmd: CommandLine, name: string, t: 
     data = declareData(name, st, later, cmd.line, doc.family);
     if (data.fix) related.push(anchor(doc, st));
   }
-  const guess = closest(name, st.exists.keys());
-  if (guess && !(later && later.line > cmd.line)) {
+  const tooLate = later && later.line > cmd.line;
+  let guess: string | undefined;
+  if (!tooLate) {
+    let index = st.suggestions?.get('chains');
+    if (!index && st.suggestions) st.suggestions.set('chains', (index = new SuggestionIndex([...st.exists.keys()])));
+    guess = index ? index.closest(name) : closest(name, st.exists.keys());
+  }
+  if (guess) {
     message += ` Did you mean \`${guess}\`?`;
     data.suggestion = guess;
   }
@@ -577,14 +583,16 @@ function checkTarget(
   } else {
     message = `no chain or target \`${name}\` in the ${t.name} table; iptables-restore fails at COMMIT ("Chain '${name}' does not exist").`;
     const key = `${kind} ${family}`;
-    let candidates = st.suggestions?.get(key);
-    if (!candidates) {
+    let index = st.suggestions?.get(key);
+    let guess: string | undefined;
+    if (index) guess = index.closest(name);
+    else {
       const users = [...st.exists].filter(([, b]) => !b).map(([n]) => n);
       const targets = kind === 'jump' ? listTargets(family).map((x) => x.name) : [];
-      candidates = [...users, ...targets];
-      st.suggestions?.set(key, candidates);
+      const candidates = [...users, ...targets];
+      if (st.suggestions) st.suggestions.set(key, (index = new SuggestionIndex(candidates)));
+      guess = index ? index.closest(name) : closest(name, candidates);
     }
-    const guess = closest(name, candidates);
     if (guess) {
       message += ` Did you mean \`${guess}\`?`;
       data.suggestion = guess;
