@@ -24,3 +24,16 @@ export function rng(seed: number): () => number {
     return s / 0x100000000;
   };
 }
+
+/** Integers in [0, n) from a seeded `rng`. */
+export function randInt(seed: number): (n: number) => number {
+  const next = rng(seed);
+  return (n) => Math.floor(next() * n);
+}
+
+/** A word of 1 to `max` + 1 characters drawn from `alphabet`. */
+export function randomWord(r: (n: number) => number, alphabet: string, max: number): string {
+  let s = '';
+  for (let i = r(max); i >= 0; i--) s += alphabet[r(alphabet.length)];
+  return s;
+}

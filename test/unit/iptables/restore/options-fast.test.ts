@@ -17,6 +17,7 @@ import { isIPv4Strict } from '../../../../server/src/core/iptables/modules/value
 import { parseIptables } from '../../../../server/src/core/iptables/parse';
 import { optionsAnalysis, optionsAnalysisPlain, type OptionsResult } from '../../../../server/src/core/iptables/restore/options';
 import { closest, editDistance, typoBudget } from '../../../../server/src/core/iptables/restore/suggest';
+import { randInt, randomWord } from '../../shared';
 
 const ROOT = resolve(__dirname, '../../../..');
 const CORPUS = resolve(ROOT, '../shared/corpus/iptables');
@@ -35,11 +36,6 @@ function files(dir: string, out: string[] = []): string[] {
 /** Comparable form (a need's line node by its line number). */
 function plain(r: OptionsResult): string {
   return JSON.stringify({ findings: r.findings, needs: r.needs.map((n) => [n.cmd.line, n.name, n.placement, n.range]) });
-}
-
-function rand(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => ((s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) % n);
 }
 
 const WORDS = [
@@ -79,7 +75,7 @@ function texts(): [string, string][] {
 test('option checks: parse-pass results and rule shapes equal checking every rule on its own', () => {
   const all = texts();
   assert.ok(all.length > 20, 'test texts found');
-  const r = rand(20261123);
+  const r = randInt(20261123);
   const cases: [string, string][] = [...all];
   const bases = all.filter(([, t]) => t.includes('\n-A '));
   for (let i = 0; i < 60; i++) {
@@ -101,7 +97,7 @@ test('option checks: parse-pass results and rule shapes equal checking every rul
 });
 
 test('option checks after incremental edits equal a fresh plain check', { skip: existsSync(GEN) ? false : 'generator not found beside the repo' }, () => {
-  const r = rand(7);
+  const r = randInt(7);
   let text = execFileSync(process.execPath, [GEN, '80', '3'], { encoding: 'utf8', maxBuffer: 1 << 26 });
   let doc = parseIptables(text);
   optionsAnalysis(doc);
@@ -124,7 +120,7 @@ test('isIPv4Strict (one pass) agrees with the split-and-pattern definition', () 
     const parts = s.split('.');
     return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
   };
-  const r = rand(99);
+  const r = randInt(99);
   const alphabet = '0123456789..x -\n';
   let valid = 0;
   for (let i = 0; i < 200000; i++) {
@@ -155,13 +151,9 @@ test('closest (bounds, ASCII fast paths) agrees with its plain definition', () =
     }
     return best;
   };
-  const r = rand(5);
+  const r = randInt(5);
   const alphabet = 'abcABCxyzXYZ-_0K\u0130i\u0131I\u03a3\u03c3';
-  const word = (max: number) => {
-    let s = '';
-    for (let i = r(max); i >= 0; i--) s += alphabet[r(alphabet.length)];
-    return s;
-  };
+  const word = (max: number) => randomWord(r, alphabet, max);
   let found = 0;
   for (let t = 0; t < 20000; t++) {
     const candidates = Array.from({ length: 1 + r(25) }, () => word(10));

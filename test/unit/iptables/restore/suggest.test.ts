@@ -5,23 +5,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { closest, SuggestionIndex } from '../../../../server/src/core/iptables/restore/suggest';
-
-function rand(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s % n;
-  };
-}
+import { randInt, randomWord } from '../../shared';
 
 test('SuggestionIndex agrees with closest() on random lists (case, ties, non-ASCII, İ)', () => {
-  const r = rand(11);
+  const r = randInt(11);
   const alphabet = 'abcABCxyzXYZ-_.0K\u0130i\u0131I\u03a3\u03c3';
-  const word = (max: number) => {
-    let s = '';
-    for (let i = r(max); i >= 0; i--) s += alphabet[r(alphabet.length)];
-    return s;
-  };
+  const word = (max: number) => randomWord(r, alphabet, max);
   let found = 0;
   for (let t = 0; t < 5000; t++) {
     const candidates = Array.from({ length: 1 + r(40) }, () => word(10));
@@ -42,7 +31,7 @@ test('SuggestionIndex agrees with closest() on random lists (case, ties, non-ASC
 });
 
 test('SuggestionIndex on kube-proxy-like chain names: typos found, the exact name skipped, far names left alone', () => {
-  const r = rand(3);
+  const r = randInt(3);
   const b32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const hash = () => Array.from({ length: 16 }, () => b32[r(32)]).join('');
   const names = ['INPUT', 'FORWARD', 'OUTPUT', 'KUBE-MARK-MASQ', 'KUBE-SERVICES'];
