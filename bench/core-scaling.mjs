@@ -44,6 +44,8 @@ const ONLY = args.only ? String(args.only) : null;
 const GEN = process.env.KUBE_DUMP_GEN ?? resolve(ROOT, '../shared/bench/gen-kube-proxy-dump.mjs');
 
 const core = (p) => import(pathToFileURL(resolve(ROOT, 'server/src/core', p)).href);
+// The same generated inputs the unit tests use.
+const { sysctlScaleFile, nestedChainsDump } = await import(pathToFileURL(resolve(ROOT, 'test/unit/shared.ts')).href);
 
 // ------------------------------------------------------------------ helpers
 
@@ -90,20 +92,6 @@ function growth(label, sizeA, sizeB, msA, msB, unit) {
 
 // ------------------------------------------------------------------ sysctl
 
-function sysctlFile(n) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    switch (i % 6) {
-      case 0: out.push(`# comment ${i} — ü 🚀`); break;
-      case 1: out.push(`net.netfilter.nf_conntrack_tcp_timeout_${i} = ${i} # note`); break;
-      case 2: out.push(''); break;
-      case 3: out.push(`-net/ipv4/conf/eth${i}.200/rp_filter=1`); break;
-      case 4: out.push(`net.ipv4.conf.*.k${i} = 32768 60999`); break;
-      default: out.push(`broken line ${i}`);
-    }
-  }
-  return out.join('\n');
-}
 
 async function sysctl() {
   const { DEFAULT_SETTINGS } = await core('settings.ts');
@@ -120,15 +108,15 @@ async function sysctl() {
   };
   console.log('sysctl');
 
-  const big = sysctlFile(300_000);
+  const big = sysctlScaleFile(300_000);
   const floor = splitFloor(big);
   const all = best(Math.min(RUNS, 2), () => analyseAll(big));
   report(`300k lines (${mb(big)}): parse + diagnostics + tokens + symbols + folding`, fmtMs(all), `raw split ${fmtMs(floor)} → ${fmtX(all / floor)}; limit 5,000 ms`, all < 5000);
   const parseOnly = best(RUNS, () => parseSysctl(big));
   report('300k lines: parse alone', fmtMs(parseOnly), `${fmtX(parseOnly / floor)} the raw split`);
 
-  const small = sysctlFile(50_000);
-  const large = sysctlFile(200_000);
+  const small = sysctlScaleFile(50_000);
+  const large = sysctlScaleFile(200_000);
   const ts = best(RUNS + 2, () => analyseAll(small));
   const tl = best(RUNS, () => analyseAll(large));
   growth('50k → 200k lines: parse + every feature', 50_000, 200_000, ts, tl, 'lines');
@@ -181,18 +169,6 @@ function generate(services) {
   return r.stdout;
 }
 
-function nestedChains(n) {
-  const parts = ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
-  for (let i = 0; i < n; i++) parts.push(`:R${i} - [0:0]`);
-  parts.push('-A PREROUTING -j R0');
-  for (let i = 0; i < n - 1; i++) parts.push(`-A R${i} -j R${i + 1}`);
-  parts.push(`-A R${n - 1} -p tcp -m tcp --dport 80 -j CT --notrack`, 'COMMIT', '*filter', ':INPUT DROP [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]');
-  for (let i = 0; i < n; i++) parts.push(`:C${i} - [0:0]`);
-  parts.push('-A INPUT -j C0');
-  for (let i = 0; i < n - 1; i++) parts.push(`-A C${i} -j C${i + 1}`);
-  parts.push(`-A C${n - 1} -i lo -j ACCEPT`, 'COMMIT', '');
-  return parts.join('\n');
-}
 
 function notrackServices(services) {
   const parts = ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', '-A PREROUTING -p udp -m udp --dport 53 -j CT --notrack', '-A OUTPUT -p udp -m udp --sport 53 -j CT --notrack', 'COMMIT'];
@@ -220,7 +196,7 @@ async function iptables() {
   const { iptablesService: svc } = await core('iptables/service.ts');
   console.log('iptables');
 
-  const ct20k = nestedChains(20_000);
+  const ct20k = nestedChainsDump(20_000);
   const nested = best(RUNS, (doc) => conntrackDiagnostics(doc, DEFAULT_SETTINGS), () => parseIptables(ct20k));
   report('conntrack (CT2xx) diagnostics: 20,000 nested chains in raw and filter', fmtMs(nested), 'limit 5,000 ms', nested < 5000);
 

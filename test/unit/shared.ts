@@ -37,3 +37,40 @@ export function randomWord(r: (n: number) => number, alphabet: string, max: numb
   for (let i = r(max); i >= 0; i--) s += alphabet[r(alphabet.length)];
   return s;
 }
+
+/**
+ * A sysctl file of `n` lines far beyond real sizes, repeating six kinds of line: comment,
+ * unknown conntrack key, blank, `-` slash key, glob, syntax error (scaling tests and
+ * bench/core-scaling.mjs).
+ */
+export function sysctlScaleFile(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    switch (i % 6) {
+      case 0: out.push(`# comment ${i} — ü 🚀`); break;
+      case 1: out.push(`net.netfilter.nf_conntrack_tcp_timeout_${i} = ${i} # note`); break;
+      case 2: out.push(''); break;
+      case 3: out.push(`-net/ipv4/conf/eth${i}.200/rp_filter=1`); break;
+      case 4: out.push(`net.ipv4.conf.*.k${i} = 32768 60999`); break;
+      default: out.push(`broken line ${i}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/**
+ * A dump with `n` nested user chains in raw (PREROUTING → R0 → … → a NOTRACK of port 80) and
+ * in filter (INPUT policy DROP → C0 → … → accept `lo`): deep walks without deep recursion.
+ */
+export function nestedChainsDump(n: number): string {
+  const parts = ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
+  for (let i = 0; i < n; i++) parts.push(`:R${i} - [0:0]`);
+  parts.push('-A PREROUTING -j R0');
+  for (let i = 0; i < n - 1; i++) parts.push(`-A R${i} -j R${i + 1}`);
+  parts.push(`-A R${n - 1} -p tcp -m tcp --dport 80 -j CT --notrack`, 'COMMIT', '*filter', ':INPUT DROP [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]');
+  for (let i = 0; i < n; i++) parts.push(`:C${i} - [0:0]`);
+  parts.push('-A INPUT -j C0');
+  for (let i = 0; i < n - 1; i++) parts.push(`-A C${i} -j C${i + 1}`);
+  parts.push(`-A C${n - 1} -i lo -j ACCEPT`, 'COMMIT', '');
+  return parts.join('\n');
+}

@@ -64,3 +64,33 @@ export function contains(r: Range, p: Position): boolean {
 export function overlaps(a: Range, b: Range): boolean {
   return comparePos(a.start, b.end) <= 0 && comparePos(b.start, a.end) <= 0;
 }
+
+/**
+ * Binary search over a sorted sequence: the first index `i` in [0, n) with `key(i) >= target`,
+ * or `n` when there is none. `key` must not decrease with `i` (lines of nodes in file order …).
+ */
+export function firstAtOrAfter(n: number, key: (i: number) => number, target: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(mid) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The line holding offset `off`, given each line's start offset (`starts[0]` is 0): the last
+ * index `i <= last` with `starts[i] <= off`. `last` leaves out a trailing end-of-text entry.
+ */
+export function lineOfOffset(starts: ArrayLike<number>, off: number, last = starts.length - 1): number {
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= off) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -4,8 +4,11 @@
 // Pure helpers; no IO.
 
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import * as core from '../../../server/src/core';
+import type { Analysis } from '../../../server/src/core';
 import type { IptablesDocument, IptLine, Token } from '../../../server/src/core/iptables/ast';
-import type { LanguageService } from '../../../server/src/core/service';
+import type { LanguageId, LanguageService } from '../../../server/src/core/service';
 import type { Settings } from '../../../server/src/core/settings';
 import type { SysctlDocument } from '../../../server/src/core/sysctl/ast';
 import type { CodeAction, CodeActionKind, Finding, Position, Range, TextEdit } from '../../../server/src/core/types';
@@ -519,16 +522,30 @@ export function checkFixes(service: AnyService, text: string, settings: Settings
  * `insert`, the diagnostics, symbols and semantic tokens of `reanalyze(old, new)` equal those
  * of `analyze(new)` (an incremental parser that drifts would show stale errors).
  */
-export function checkReanalyze(analyze: (text: string) => import('../../../server/src/core').Analysis, diagnose: (a: import('../../../server/src/core').Analysis) => Finding[], reanalyze: (a: import('../../../server/src/core').Analysis, text: string) => import('../../../server/src/core').Analysis, text: string, from: number, to: number, insert: string): void {
+function checkReanalyze(lang: LanguageId, text: string, from: number, to: number, insert: string): void {
+  const analyze = (t: string): Analysis => core.analyze(lang, undefined, t)!;
+  const diagnose = (a: Analysis): Finding[] => core.diagnose(a, core.DEFAULT_SETTINGS);
   const a = analyze(text);
   diagnose(a); // what the server has computed for the old version
   const next = text.slice(0, from) + insert + text.slice(to);
-  const inc = reanalyze(a, next);
+  const inc = core.reanalyze(a, next);
   const fresh = analyze(next);
-  const view = (x: import('../../../server/src/core').Analysis): unknown => ({
+  const view = (x: Analysis): unknown => ({
     findings: diagnose(x).map((f) => [f.code, f.severity, f.range, f.message]),
     symbols: JSON.parse(JSON.stringify(x.service.symbols(x.doc))),
     tokens: x.service.semanticTokens(x.doc).map((t) => [t.line, t.character, t.length, t.type]),
   });
   assert.deepEqual(view(inc), view(fresh), `incremental ≠ fresh after replacing [${from}, ${to}) with ${JSON.stringify(insert)}`);
+}
+
+/**
+ * The property behind checkReanalyze: a generated file, any slice of it (up to 40 characters)
+ * replaced by a generated line, a line with its end, or a fragment that changes the structure.
+ */
+export function reanalyzeProperty(lang: LanguageId, file: fc.Arbitrary<string>, line: fc.Arbitrary<string>) {
+  const fragments = fc.constantFrom('', '\n', '\r\n', '\r', ' ', '"', '#', 'COMMIT\n', '*nat\n', '-A INPUT -j ACCEPT\n');
+  return fc.property(file, fc.nat(), fc.nat(40), fc.oneof(line, line.map((l) => l + '\n'), fragments), (text, at, len, insert) => {
+    const from = text.length ? at % (text.length + 1) : 0;
+    checkReanalyze(lang, text, from, Math.min(text.length, from + len), insert);
+  });
 }

@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import * as core from '../../../server/src/core';
 import { resolveSettings, SERVICES, type Settings } from '../../../server/src/core';
 import { IPTABLES_CODES } from '../../../server/src/core/iptables/codes';
 import { parseIptables } from '../../../server/src/core/iptables/parse';
 import { iptablesFile, iptablesLine, params, runs } from './gen';
-import { checkAllFeatures, checkFixes, checkReanalyze, newFixStats, printIptables } from './lib';
+import { checkAllFeatures, checkFixes, newFixStats, reanalyzeProperty, printIptables } from './lib';
 
 const service = SERVICES.iptables;
 
@@ -64,20 +63,5 @@ test('iptables: quick-fixes keep the file parseable and edit only their finding;
 });
 
 test('iptables: re-analysing after an edit (incremental) tells exactly what a fresh analysis tells', () => {
-  fc.assert(
-    fc.property(iptablesFile, fc.nat(), fc.nat(40), fc.oneof(iptablesLine, iptablesLine.map((l) => l + '\n'), fc.constantFrom('', '\n', '\r\n', '\r', ' ', '"', '#', 'COMMIT\n', '*nat\n', '-A INPUT -j ACCEPT\n')), (text, at, len, insert) => {
-      const from = text.length ? at % (text.length + 1) : 0;
-      const to = Math.min(text.length, from + len);
-      checkReanalyze(
-        (t) => core.analyze('iptables', undefined, t)!,
-        (a) => core.diagnose(a, core.DEFAULT_SETTINGS),
-        core.reanalyze,
-        text,
-        from,
-        to,
-        insert,
-      );
-    }),
-    params(runs(4_000)),
-  );
+  fc.assert(reanalyzeProperty('iptables', iptablesFile, iptablesLine), params(runs(4_000)));
 });

@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import * as core from '../../../server/src/core';
 import { resolveSettings, SERVICES, type Settings } from '../../../server/src/core';
 import type { SysctlDocument } from '../../../server/src/core/sysctl/ast';
 import { SYSCTL_CODES } from '../../../server/src/core/sysctl/codes';
 import { sysctlFile, sysctlLine } from './gen';
-import { checkAllFeatures, checkFixes, checkReanalyze, newFixStats, printSysctl } from './lib';
+import { checkAllFeatures, checkFixes, newFixStats, reanalyzeProperty, printSysctl } from './lib';
 import { params, runs } from './gen';
 
 const service = SERVICES.sysctl;
@@ -59,20 +58,5 @@ test('sysctl: quick-fixes keep the file parseable and edit only their finding; s
 });
 
 test('sysctl: re-analysing after an edit (incremental) tells exactly what a fresh analysis tells', () => {
-  fc.assert(
-    fc.property(sysctlFile, fc.nat(), fc.nat(40), fc.oneof(sysctlLine, sysctlLine.map((l) => l + '\n'), fc.constantFrom('', '\n', '\r\n', '\r', ' ', '"', '#', 'COMMIT\n', '*nat\n', '-A INPUT -j ACCEPT\n')), (text, at, len, insert) => {
-      const from = text.length ? at % (text.length + 1) : 0;
-      const to = Math.min(text.length, from + len);
-      checkReanalyze(
-        (t) => core.analyze('sysctl', undefined, t)!,
-        (a) => core.diagnose(a, core.DEFAULT_SETTINGS),
-        core.reanalyze,
-        text,
-        from,
-        to,
-        insert,
-      );
-    }),
-    params(runs(4_000)),
-  );
+  fc.assert(reanalyzeProperty('sysctl', sysctlFile, sysctlLine), params(runs(4_000)));
 });

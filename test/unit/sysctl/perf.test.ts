@@ -11,22 +11,9 @@ import type { SysctlDocument } from '../../../server/src/core/sysctl/ast';
 import { EMPTY_KEY_MESSAGE, NO_EQUALS_MESSAGE, parseSysctl, reparseSysctl } from '../../../server/src/core/sysctl/parse';
 import { sysctlService as svc } from '../../../server/src/core/sysctl/service';
 import type { DocSymbol } from '../../../server/src/core/types';
+import { sysctlScaleFile } from '../shared';
 
-/** A file with a period of six lines: comment, unknown conntrack key, blank, `-` slash key, glob, error. */
-function file(lines: number): string {
-  const out: string[] = [];
-  for (let i = 0; i < lines; i++) {
-    switch (i % 6) {
-      case 0: out.push(`# comment ${i} — ü 🚀`); break;
-      case 1: out.push(`net.netfilter.nf_conntrack_tcp_timeout_${i} = ${i} # note`); break;
-      case 2: out.push(''); break;
-      case 3: out.push(`-net/ipv4/conf/eth${i}.200/rp_filter=1`); break;
-      case 4: out.push(`net.ipv4.conf.*.k${i} = 32768 60999`); break;
-      default: out.push(`broken line ${i}`);
-    }
-  }
-  return out.join('\n');
-}
+const file = sysctlScaleFile;
 
 interface Summary {
   kinds: Record<string, number>;

@@ -18,6 +18,7 @@ import type { ChainLine, CommandLine, IptablesDocument, TableBlock } from './ast
 import { BUILTIN_CHAINS, isTableName } from './ast';
 import { structuralEdit } from './incremental';
 import { peekCommand } from './parse';
+import { firstAtOrAfter } from '../text';
 
 export interface ChainInfo {
   table: string;
@@ -182,14 +183,7 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
         const to = moved(x.line);
         if (to < 0) return x;
         const cs = block.chains;
-        let lo = 0;
-        let hi = cs.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (cs[mid].line < to) lo = mid + 1;
-          else hi = mid;
-        }
-        return cs[lo];
+        return cs[firstAtOrAfter(cs.length, (k) => cs[k].line, to)];
       };
       // the edited table's declarations all above the edit: none moved
       const declsMove = t !== tg || !(lastDecl(tg) <= after);

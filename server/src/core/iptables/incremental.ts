@@ -18,6 +18,7 @@
 import type { BlankLine, ChainLine, CommandLine, CommentLine, CommitLine, ErrorLine, IptablesDocument, IptLine, ParseError, TableBlock, TableLine } from './ast';
 import { LazyCommand, parseIptables, splitArgs } from './parse';
 import type { Finding, Range } from '../types';
+import { firstAtOrAfter, lineOfOffset } from '../text';
 
 /** parse.ts reads the header family from this many leading characters. */
 const HEADER_SPAN = 200;
@@ -91,16 +92,9 @@ function commonSuffix(a: string, b: string, max: number): number {
   return i;
 }
 
-/** Index of the line that contains offset `off` (largest i with starts[i] <= off). */
+/** Index of the line that contains offset `off` (`starts` ends with an end-of-text entry). */
 function lineOf(starts: Int32Array, off: number): number {
-  let lo = 0;
-  let hi = starts.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= off) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lineOfOffset(starts, off, starts.length - 2);
 }
 
 /** A copy of `s` that does not keep the (large) string it was sliced from alive. */
@@ -535,23 +529,9 @@ function moveChain(c: ChainLine, at: (l: number) => IptLine, delta: number): Cha
 }
 
 function firstErrorAtOrAfter(errs: ParseError[], line: number): number {
-  let lo = 0;
-  let hi = errs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (errs[mid].range.start.line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstAtOrAfter(errs.length, (i) => errs[i].range.start.line, line);
 }
 
 function firstCommandAtOrAfter(cmds: CommandLine[], line: number): number {
-  let lo = 0;
-  let hi = cmds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cmds[mid].line < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstAtOrAfter(cmds.length, (i) => cmds[i].line, line);
 }

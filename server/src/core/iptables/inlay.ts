@@ -11,6 +11,7 @@ import type { Settings } from '../settings';
 import type { CodeLens, InlayHint, Range } from '../types';
 import type { IptablesDocument } from './ast';
 import { chainExplanation, chainGraph, chainLabel, fmt } from './chains';
+import { firstAtOrAfter } from '../text';
 
 interface Estimate {
   line: number;
@@ -37,14 +38,7 @@ function estimates(doc: IptablesDocument, from: number, to: number, each: (e: Es
     }
     // chains are in line order: start at the first one inside the range
     const cs = t.chains;
-    let lo = 0;
-    let hi = cs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cs[mid].line < from) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < cs.length && cs[i].line <= to; i++) {
+    for (let i = firstAtOrAfter(cs.length, (k) => cs[k].line, from); i < cs.length && cs[i].line <= to; i++) {
       const d = cs[i];
       if (d.fromCommand) continue;
       const c = tg.chains.get(d.name);

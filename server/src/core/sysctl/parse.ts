@@ -65,6 +65,7 @@ import type {
   SysctlExclude,
   SysctlLine,
 } from './ast';
+import { lineOfOffset } from '../text';
 
 const CH_TAB = 9;
 const CH_LF = 10;
@@ -377,14 +378,7 @@ export function parseSysctl(text: string): SysctlDocument {
 
 /** Index of the line containing offset `off` (binary search over line starts). */
 function lineAt(lineStarts: readonly number[], off: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= off) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lineOfOffset(lineStarts, off);
 }
 
 /**

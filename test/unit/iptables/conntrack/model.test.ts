@@ -11,6 +11,7 @@ import { analysis, walk, type Analysis } from '../../../../server/src/core/iptab
 import { conntrackDiagnostics } from '../../../../server/src/core/iptables/conntrack/rules';
 import { DEFAULT_SETTINGS } from '../../../../server/src/core/settings';
 import { parse } from './util';
+import { nestedChainsDump } from '../../shared';
 
 /** Conditions of one rule written in a tiny filter table. */
 function conds(rule: string): Conds {
@@ -196,16 +197,7 @@ function assertEachRuleOnce(calls: Map<CommandLine, number>, rules: number): voi
 
 test('walk and raw classes: 20,000 nested chains do not grow the stack', () => {
   const n = 20_000;
-  const parts = ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
-  for (let i = 0; i < n; i++) parts.push(`:R${i} - [0:0]`);
-  parts.push('-A PREROUTING -j R0');
-  for (let i = 0; i < n - 1; i++) parts.push(`-A R${i} -j R${i + 1}`);
-  parts.push(`-A R${n - 1} -p tcp -m tcp --dport 80 -j CT --notrack`, 'COMMIT', '*filter', ':INPUT DROP [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]');
-  for (let i = 0; i < n; i++) parts.push(`:C${i} - [0:0]`);
-  parts.push('-A INPUT -j C0');
-  for (let i = 0; i < n - 1; i++) parts.push(`-A C${i} -j C${i + 1}`);
-  parts.push(`-A C${n - 1} -i lo -j ACCEPT`, 'COMMIT', '');
-  const doc = parse(parts.join('\n'));
+  const doc = parse(nestedChainsDump(n));
   const f = conntrackDiagnostics(doc, DEFAULT_SETTINGS).filter((x) => x.code === 'CT201');
   assert.equal(f.length, 1);
   assert.match(f[0].message, /INPUT policy DROP/);

@@ -22,6 +22,7 @@ import { lineStarts } from '../util';
 import { hasPorts, intersects, mirrorConds, subset, type Conds } from './conds';
 import { analysis, entryChains, filterRoot, isNotrack, policyLine, stateListOption, walk, type Analysis, type DropHit, type Hook, type NotrackClass } from './model';
 import { appendPoint, conditionText, indexPoint, mirrorText, targetText, type Insertion } from './text';
+import { lineOfOffset } from '../../text';
 
 /** Data of an "add UNTRACKED to this state list" fix. */
 export interface AddStateData {
@@ -68,17 +69,7 @@ function scanLinesWith(doc: IptablesDocument, needle: string, from: number, to: 
   const starts = lineStarts(doc);
   const out: number[] = [];
   const t = from > 0 || to < doc.text.length ? doc.text.slice(from, to) : doc.text;
-  let line = 0;
-  if (from > 0) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= from) lo = mid;
-      else hi = mid - 1;
-    }
-    line = lo;
-  }
+  let line = from > 0 ? lineOfOffset(starts, from) : 0;
   for (let i = t.indexOf(needle); i >= 0; i = t.indexOf(needle, i + needle.length)) {
     while (line + 1 < starts.length && starts[line + 1] <= i + from) line++;
     if (out[out.length - 1] !== line) out.push(line);

@@ -32,6 +32,7 @@ import { lineEdit, moveRange, type LineEdit } from '../incremental';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_TARGETS } from './names';
 import { closest, SuggestionIndex } from './suggest';
+import { firstAtOrAfter } from '../../text';
 
 /** Commands that need an existing chain (all but -N, -P, -L/-S, which say other things). */
 const NEEDS_CHAIN = new Set(['A', 'I', 'R', 'D', 'C', 'F', 'Z', 'X', 'E']);
@@ -201,14 +202,8 @@ function patchTable(doc: IptablesDocument, e: LineEdit, t: TableBlock, r: TableR
 /** A syntax error (IPT001) on line `l` (errors are sorted by line). */
 function hasError(doc: IptablesDocument, l: number): boolean {
   const errs = doc.errors;
-  let lo = 0;
-  let hi = errs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (errs[mid].range.start.line < l) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < errs.length && errs[lo].range.start.line === l;
+  const i = firstAtOrAfter(errs.length, (k) => errs[k].range.start.line, l);
+  return i < errs.length && errs[i].range.start.line === l;
 }
 
 /** A finding of a line moved `delta` lines down; related ranges only when they lie below the edit too. */
