@@ -92,6 +92,7 @@ function publishDiagnostics(uri: string, version: number): void {
     if (store.version(uri) !== version) return;
     connection.sendDiagnostics({ uri, version, diagnostics });
     published.set(uri, { version, generation });
+    if (a) core.settle(a); // the previous version (and its 17 MB text on a big dump) may go now
   } catch (e) {
     connection.console.error(`diagnostics failed for ${uri}: ${(e as Error)?.stack ?? String(e)}`);
   }

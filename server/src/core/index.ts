@@ -48,6 +48,14 @@ export function reanalyze(prev: Analysis, newText: string): Analysis {
   return { ...prev, doc, text: newText };
 }
 
+/**
+ * Call once the document's diagnostics are published: the previous version the
+ * incremental re-parse kept (to patch analyses from) is let go, with its text.
+ */
+export function settle(a: Analysis): void {
+  a.service.settle?.(a.doc);
+}
+
 /** Findings with the user's severity overrides applied, sorted by position. */
 export function diagnose(a: Analysis, settings: Settings): Finding[] {
   const findings = applySeverityOverrides(a.service.diagnose(a.doc, settings), settings.severity);

@@ -38,6 +38,11 @@ export interface LanguageService<D> {
    * exactly what `parse(newText)` would. The default implementation is a full parse.
    */
   reparse?(prev: D, newText: string): D;
+  /**
+   * The document's diagnostics are out: what `reparse` kept of the previous version
+   * to patch analyses from may go (a later request computes afresh what it needs).
+   */
+  settle?(doc: D): void;
   /** Findings with registry severities (overrides are applied by core/index.ts). */
   diagnose(doc: D, settings: Settings): Finding[];
   hover(doc: D, at: Position, settings: Settings): Hover | null;

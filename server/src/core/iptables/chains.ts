@@ -334,7 +334,9 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   for (const d of t.chains) {
     if (d.fromCommand) continue; // -N: handled in command order below
     const c = get(d.name);
-    c.decls.push(d);
+    // (most chains have one declaration: a one-element literal is exactly that big, a push would reserve 17 slots)
+    if (c.decls.length) c.decls.push(d);
+    else c.decls = [d];
     c.deleted = false;
     if (c.builtin && d.policy) c.policy = d.policy;
   }
@@ -344,6 +346,44 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   const skipFamily = family === 'ipv4' ? 6 : family === 'ipv6' ? 4 : 0;
   let moves = false;
   let lastA: ChainInfo | undefined; // consecutive -A lines mostly add to the same chain
+  // A table of -A, -N and -P lines only (what iptables-save writes): each chain's rules are
+  // its -A lines in file order, so they go into arrays of their final size (counted first)
+  // instead of growing by push: tens of thousands of chains of 1–4 rules each would
+  // otherwise reserve 17+ slots apiece.
+  if (appendOnly(t)) {
+    const owner: ChainInfo[] = [];
+    const count = new Int32Array(chains.size + t.commands.length); // (a command makes at most one chain)
+    for (const cmd of t.commands) {
+      if (skipFamily && cmd.ipVersion === skipFamily) continue; // the other family's restore skips it
+      if (cmd.command === 'N') {
+        const d = newChain.get(cmd);
+        if (cmd.chainName !== undefined) {
+          const c = get(cmd.chainName);
+          if (d) c.decls = c.decls.length ? [...c.decls, d] : [d];
+          c.deleted = false;
+        }
+        continue;
+      }
+      if (cmd.command === 'P') {
+        const c = cmd.chainName === undefined || !cmd.arg ? undefined : get(cmd.chainName);
+        if (c?.builtin) c.policy = cmd.arg!.value;
+        continue;
+      }
+      // -A
+      if (cmd.chainName === undefined) continue;
+      if (!lastA || lastA.name !== cmd.chainName) lastA = get(cmd.chainName);
+      owner.push(lastA);
+      count[lastA.order]++;
+    }
+    for (const c of chains.values()) if (count[c.order]) c.rules = new Array<CommandLine>(count[c.order]);
+    count.fill(0);
+    let i = 0;
+    for (const cmd of t.commands) {
+      if (cmd.command !== 'A' || (skipFamily && cmd.ipVersion === skipFamily) || cmd.chainName === undefined) continue;
+      const c = owner[i++];
+      c.rules[count[c.order]++] = cmd;
+    }
+  } else
   for (const cmd of t.commands) {
     if (cmd.command === 'E' || (cmd.command === 'D' && cmd.hasRule)) moves = true;
     if (skipFamily && cmd.ipVersion === skipFamily) continue; // the other family's restore skips it
@@ -436,12 +476,18 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   }
 
   let ruleCount = 0;
-  const kidOf: (ChainInfo | undefined)[] = new Array(chains.size); // child (by order) → the last parent that listed it
-  let last: ChainInfo | undefined; // the last chain jumped to (often the next rule's target too, even in the next chain)
   for (const c of chains.values()) ruleCount += c.rules.length;
-  const resolved = new Int32Array(ruleCount).fill(-1); // each rule's target chain (order), in chain and rule order
+  const byOrder = [...chains.values()];
+  const n = byOrder.length;
+  // Each rule's target chain (order, or -1), in chain and rule order; then the references
+  // and children go into arrays of their final size (counted in this first pass).
+  const resolved = new Int32Array(ruleCount).fill(-1);
+  const refCount = new Int32Array(n);
+  const kidCount = new Int32Array(n);
+  const kidOf = new Int32Array(n).fill(-1); // child (by order) → the last parent (order) that listed it
+  let last: ChainInfo | undefined; // the last chain jumped to (often the next rule's target too, even in the next chain)
   let k = 0;
-  for (const c of chains.values()) {
+  for (const c of byOrder) {
     for (const r of c.rules) {
       const at = k++;
       const to = r.targetName;
@@ -449,18 +495,44 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
       const target = last && last.name === to ? last : chains.get(to);
       if (!target || target.builtin || target.deleted) continue;
       resolved[at] = target.order;
-      target.refs.push(r);
-      if (kidOf[target.order] !== c) {
-        kidOf[target.order] = c;
-        c.kids.push(target);
+      refCount[target.order]++;
+      if (kidOf[target.order] !== c.order) {
+        kidOf[target.order] = c.order;
+        kidCount[c.order]++;
       }
       last = target;
+    }
+  }
+  for (const c of byOrder) {
+    if (refCount[c.order]) c.refs = new Array<CommandLine>(refCount[c.order]);
+    if (kidCount[c.order]) c.kids = new Array<ChainInfo>(kidCount[c.order]);
+  }
+  refCount.fill(0);
+  kidCount.fill(0);
+  kidOf.fill(-1);
+  k = 0;
+  for (const c of byOrder) {
+    for (const r of c.rules) {
+      const to = resolved[k++];
+      if (to < 0) continue;
+      const target = byOrder[to];
+      target.refs[refCount[to]++] = r;
+      if (kidOf[to] !== c.order) {
+        kidOf[to] = c.order;
+        c.kids[kidCount[c.order]++] = target;
+      }
     }
   }
   const tg: TableGraph = { table: t, chains, ruleCount };
   movesRules.set(tg, moves);
   fresh.set(tg, resolved);
   return tg;
+}
+
+/** Only -A, -N and -P lines (then each chain's rules are its -A lines in file order). */
+function appendOnly(t: TableBlock): boolean {
+  for (const c of t.commands) if (c.command !== 'A' && c.command !== 'N' && c.command !== 'P') return false;
+  return true;
 }
 
 /** The rule part of a command (after the chain / rule number), for -D matching. */

@@ -394,6 +394,16 @@ function onlyANP(t: TableBlock): boolean {
   return r;
 }
 
+/**
+ * Forgets how `doc` was made from its previous version (LanguageService.settle):
+ * the records hold the previous document, its text and the texts its nodes read
+ * from. Analyses not yet computed for `doc` then start afresh.
+ */
+export function releasePrevious(doc: IptablesDocument): void {
+  lineEdits.delete(doc);
+  edits.delete(doc);
+}
+
 /** How `doc` was made from its previous version, when the edit was structural (see StructuralEdit). */
 export function structuralEdit(doc: IptablesDocument): StructuralEdit | undefined {
   return edits.get(doc);
