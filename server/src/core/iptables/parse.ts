@@ -337,6 +337,86 @@ function scansCounterPair(s: string): boolean {
   return /^\[[ \t\n\v\f\r]*[+-]?[0-9]+:[ \t\n\v\f\r]*[+-]?[0-9]/.test(s);
 }
 
+// ------------------------------------------------------------------ names
+
+/**
+ * Recent chain and target names of one document: a rule's chain or target name
+ * that an earlier rule nearby also had (kube-proxy: the rules of one chain
+ * follow each other, and thousands jump to KUBE-MARK-MASQ or DNAT) is that
+ * rule's string rather than one more string that stays alive with the document
+ * (the new slice dies young). A small direct-mapped cache keyed by the length
+ * and a few characters (small enough to stay in the CPU cache).
+ */
+class Names {
+  private readonly slots: (string | undefined)[] = new Array(256).fill(undefined);
+  /** The key of each slot's string (most different names are told apart by it, without comparing them). */
+  private readonly keys = new Int32Array(256);
+  /** `src.slice(start, end)`, or a stored string equal to it. */
+  get(src: string, start: number, end: number): string {
+    const n = end - start;
+    if (n < 2) return src.slice(start, end);
+    const h = (n * 0x9e37 + src.charCodeAt(end - 1) * 0x85eb + src.charCodeAt(start + (n >> 1)) * 0x27d4 + src.charCodeAt(end - 1 - (n >> 2)) * 0xc2b3 + src.charCodeAt(end - 2) * 0x1657) | 0;
+    const i = (h ^ (h >>> 11)) & 255;
+    const s = src.slice(start, end); // (a slice is cheap; comparing strings is faster than reading characters here)
+    if (this.keys[i] === h) {
+      const k = this.slots[i];
+      if (k === s) return k;
+    }
+    this.keys[i] = h;
+    return (this.slots[i] = s);
+  }
+}
+
+/** A copy of `s` that shares no storage with the (large) string it may be a slice of. */
+const detach = (s: string): string => (s + ' ').slice(0, s.length);
+
+/** A word the parser meets on most lines: an option, module or protocol name. */
+interface Word {
+  /** The one string for this word (shared by every line and node that has it). */
+  readonly name: string;
+  /** Lower case (`name` itself when the same). */
+  readonly lower: string;
+  /** The core option letter of a long option name (CORE_LONG_MAP). */
+  readonly letter: string | undefined;
+}
+
+/**
+ * Option, module and protocol names by text, so that nodes share one string
+ * per name (equal names then compare by identity, and their hash is computed
+ * once). The names the parser's tables use are these tables' own strings.
+ * Bounded; the strings are copies (the map outlives documents).
+ */
+const WORDS = new Map<string, Word>();
+const WORDS_LIMIT = 4096;
+
+function addWord(s: string): Word {
+  const lower = s.toLowerCase();
+  const w: Word = { name: s, lower: lower === s ? s : lower, letter: CORE_LONG_MAP.get(s) };
+  if (WORDS.size < WORDS_LIMIT && s.length <= 64) WORDS.set(s, w);
+  return w;
+}
+
+/** The shared word equal to `s`. */
+function word(s: string): Word {
+  return WORDS.get(s) ?? addWord(detach(s));
+}
+
+/** The shared string equal to `s` when the parser has one (see WORDS), else a copy of `s` that keeps no document alive. */
+export function sharedName(s: string): string {
+  return WORDS.get(s)?.name ?? detach(s);
+}
+
+for (const k of CORE_LONG_MAP.keys()) addWord(k);
+for (const [k, v] of PROTO_MODULE_MAP) {
+  addWord(k);
+  addWord(v);
+}
+for (const os of PROTO_OPTIONS_MAP.values()) for (const o of os) if (!WORDS.has(o)) addWord(o);
+for (const [m, os] of ARITY) {
+  if (!WORDS.has(m)) addWord(m);
+  for (const o of os.keys()) if (!WORDS.has(o)) addWord(o);
+}
+
 // ------------------------------------------------------------- lean nodes
 //
 // A kube-proxy dump has millions of arguments; building three objects per range
@@ -374,6 +454,12 @@ export class Tok implements Token {
   get value(): string {
     let v = this.#v;
     if (v === undefined) v = this.#v = this.#src.slice(this.start, this.end);
+    return v;
+  }
+  /** The value, read through `names` (a recent name's string is kept rather than a new one). */
+  valueFrom(names: Names): string {
+    let v = this.#v;
+    if (v === undefined) v = this.#v = names.get(this.#src, this.start, this.end);
     return v;
   }
   get raw(): string {
@@ -509,8 +595,12 @@ export class Target implements TargetNode {
   }
 }
 
+/** The most characters of one argument in the last splitArgs/splitPooled. */
+let longestArg = 0;
 /** Where the argument readQuoted() read ends. */
 let quotedEnd = 0;
+/** The next backslash in the line being split, at or after what readQuoted read (-1: none; 0 before the first search). */
+let nextBackslash = 0;
 
 /**
  * The value of the argument that starts at `start` and has its first `"` at `q`
@@ -518,6 +608,20 @@ let quotedEnd = 0;
  * closing quote or at `to`: `quotedEnd` is set to that end.
  */
 function readQuoted(s: string, start: number, q: number, to: number): string {
+  // The common case first: a closing quote and no backslash before it, found by searching
+  // (not by a loop over the characters). Only when the text ends with the line, so that no
+  // search runs past it; the next backslash is remembered for the line (splitPooled/splitArgs
+  // reset it): searches stay linear in the line.
+  if (to === s.length) {
+    const close = s.indexOf('"', q + 1);
+    if (close >= 0) {
+      if (nextBackslash >= 0 && nextBackslash <= q) nextBackslash = s.indexOf('\\', q + 1);
+      if (nextBackslash < 0 || nextBackslash > close) {
+        quotedEnd = close + 1;
+        return start === q ? s.slice(q + 1, close) : s.slice(start, q) + s.slice(q + 1, close);
+      }
+    }
+  }
   let value = s.slice(start, q);
   let i = q + 1;
   // runs of plain characters are copied whole
@@ -552,6 +656,8 @@ function readQuoted(s: string, start: number, q: number, to: number): string {
  */
 export function splitArgs(s: string, line: number, from = 0, to = s.length, firstOnly = false): Tok[] {
   const out: Tok[] = [];
+  nextBackslash = 0;
+  longestArg = 0;
   let i = from;
   while (i < to && !(firstOnly && out.length)) {
     let c = s.charCodeAt(i);
@@ -571,6 +677,7 @@ export function splitArgs(s: string, line: number, from = 0, to = s.length, firs
       if (c === 32 || c === 9) break;
       i++;
     }
+    if (i - start > longestArg) longestArg = i - start;
     if (value === null) out.push(new Tok(s, line, start, i, undefined, false)); // value read on first use
     else out.push(new Tok(s, line, start, i, value, true));
   }
@@ -591,6 +698,20 @@ function isCoreLetter(l: string): boolean {
 
 /** By character code: 1 for a core option letter (CORE_ARG, but `0`, which only --line-numbers sets). */
 const CORE_LETTER = letterTable(Object.keys(CORE_ARG).filter((l) => l !== '0').join(''));
+/** By character code: the core option letter as a string, `-` and the letter (SHORT), its argument kind (CORE_ARG). */
+const LETTER_OF: string[] = new Array(128).fill('');
+const SHORT_OF: string[] = new Array(128).fill('');
+const ARG_OF = new Int8Array(128).fill(-1);
+for (const l of Object.keys(CORE_ARG)) {
+  const c = l.charCodeAt(0);
+  LETTER_OF[c] = l;
+  SHORT_OF[c] = SHORT[l] ?? '-' + l;
+  ARG_OF[c] = CORE_ARG[l];
+}
+/** ILLEGAL by character code: 1 for an option letter the command forbids. */
+const ILLEGAL_LETTER: Readonly<Record<string, Uint8Array>> = Object.fromEntries(
+  Object.entries(ILLEGAL).map(([command, row]) => [command, letterTable(OPT_COLUMNS.filter((_, i) => row[i] === 'x').join(''))]),
+);
 /** By character code: 1 for a command letter (COMMAND_LETTERS). */
 const COMMAND_LETTER = letterTable(COMMAND_LETTERS);
 /** By character code: 1 for a generic option letter (GENERIC_LETTERS). */
@@ -641,7 +762,22 @@ export const COMMAND_NAMES: Readonly<Record<string, string>> = {
 /** Fills `pool[0..n)` with the arguments of `s[from, to)` (reusing the objects); returns n. */
 function splitPooled(s: string, line: number, from: number, to: number, pool: Tok[]): number {
   let n = 0;
+  nextBackslash = 0;
+  longestArg = 0;
   let i = from;
+  // Searching beats a loop over the characters: when the text ends with the line (no search
+  // runs past it) and the line has no tab, an argument ends at the next space unless a quote
+  // comes first (`quote`: the next one at or after `i`, `to` if none).
+  let search = false;
+  let quote = to;
+  if (to === s.length) {
+    const tab = s.indexOf('\t', from);
+    search = tab < 0;
+    if (search) {
+      quote = s.indexOf('"', from);
+      if (quote < 0) quote = to;
+    }
+  }
   while (i < to) {
     let c = s.charCodeAt(i);
     if (c === 32 || c === 9) {
@@ -650,21 +786,35 @@ function splitPooled(s: string, line: number, from: number, to: number, pool: To
     }
     const start = i;
     let quoted = false;
-    while (i < to) {
-      c = s.charCodeAt(i);
-      if (c === 34) {
+    if (search) {
+      let e = s.indexOf(' ', i);
+      if (e < 0) e = to;
+      if (quote < e) {
         quoted = true;
-        break;
+        i = quote;
+      } else i = e;
+    } else {
+      while (i < to) {
+        c = s.charCodeAt(i);
+        if (c === 34) {
+          quoted = true;
+          break;
+        }
+        if (c === 32 || c === 9) break;
+        i++;
       }
-      if (c === 32 || c === 9) break;
-      i++;
     }
     let value: string | undefined;
     if (quoted) {
       // the quote rules of splitArgs, for this one argument
       value = readQuoted(s, start, i, to);
       i = quotedEnd;
+      if (search) {
+        quote = s.indexOf('"', i);
+        if (quote < 0) quote = to;
+      }
     }
+    if (i - start > longestArg) longestArg = i - start;
     let tok = pool[n];
     if (!tok) tok = pool[n] = new Tok(s, line, start, i, value, quoted);
     else tok.reset(s, line, start, i, value, quoted);
@@ -698,6 +848,8 @@ class CommandParser {
   errors: ParseError[] = [];
   family = { v4: 0, v6: 0 };
   docFamily: IptablesDocument['family'] = 'unknown';
+  /** Where chain and target names are read from (one string per name), if anywhere. */
+  names: Names | undefined;
   private readonly pool: Tok[] = [];
 
   // per line
@@ -735,6 +887,7 @@ class CommandParser {
   private readonly scratchArrays = { flags: [] as Opt[], generic: [] as Opt[], matches: [] as Match[], stray: [] as Opt[] };
   /** The rule of the line just parsed in scratch mode (valid until the next parse). */
   scratchRule: RuleSpec | undefined;
+  private readonly scratchRuleSpec: RuleSpec = { generic: this.scratchArrays.generic, matches: this.scratchArrays.matches, stray: this.scratchArrays.stray, protocol: undefined, target: undefined };
   private generic: Opt[] = [];
   private protocol: RuleSpec['protocol'];
   private protoTok: Tok | undefined;
@@ -887,7 +1040,7 @@ class CommandParser {
     if (n > MAX_ARGS) {
       this.err(toks[MAX_ARGS].start, toks[n - 1].end, `more than ${MAX_ARGS} arguments on one line (iptables-restore: "Parser cannot handle more arguments")`);
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && longestArg * 3 > MAX_ARG_BYTES; i++) {
       const t = toks[i];
       if ((t.end - t.start) * 3 > MAX_ARG_BYTES && utf8Length(t.value) > MAX_ARG_BYTES) {
         this.errTok(t, `argument longer than ${MAX_ARG_BYTES} bytes (iptables-restore: "Parameter too long!")`);
@@ -915,14 +1068,13 @@ class CommandParser {
     }
 
     // commands_v_options: options this command does not allow.
-    const row = ILLEGAL[command === 'D' && this.deleteByNumber ? 'DN' : command];
+    const row = ILLEGAL_LETTER[command === 'D' && this.deleteByNumber ? 'DN' : command];
     if (row && this.seenOrder.length) {
       const order = this.seenOrder;
       for (let i = 0; i < order.length; i++) {
         const l = order[i];
-        const t = this.seenTok[l.charCodeAt(0)]!;
-        const col = OPT_COLUMNS.indexOf(l);
-        if (col >= 0 && row[col] === 'x') {
+        if (row[l.charCodeAt(0)] === 1) {
+          const t = this.seenTok[l.charCodeAt(0)]!;
           const shown = t.value.startsWith('--') ? t.value.split('=')[0] : '-' + l;
           this.errTok(t, `\`${shown}\` is not allowed with -${command}${command === 'D' && this.deleteByNumber ? ' CHAIN RULENUM' : ''} (iptables: "Illegal option with this command")`);
         }
@@ -932,9 +1084,10 @@ class CommandParser {
     if (!build) return PARSED_OK;
     if (scratch) {
       if (this.hasRule) {
-        const rule: RuleSpec = { generic: this.generic, matches: this.matches, stray: this.stray };
-        if (this.protocol) rule.protocol = this.protocol;
-        if (this.target) rule.target = this.target;
+        // one object for every line (its arrays are the scratch arrays already)
+        const rule = this.scratchRuleSpec;
+        rule.protocol = this.protocol;
+        rule.target = this.target;
         this.scratchRule = rule;
       }
       return PARSED_OK;
@@ -987,7 +1140,8 @@ class CommandParser {
       // ---- long option, maybe `--name=value`
       const v = tok.value;
       const eq = v.indexOf('=');
-      const nameText = eq >= 0 ? v.slice(0, eq) : v;
+      const w = word(eq >= 0 ? v.slice(0, eq) : v);
+      const nameText = w.name;
       let attached: Tok | undefined;
       let nameEnd = tok.end;
       if (eq >= 0) {
@@ -995,11 +1149,11 @@ class CommandParser {
         attached = tok.sub(tok.start + rawEq + 1, v.slice(eq + 1));
         nameEnd = tok.start + rawEq;
       }
-      let letter: string | undefined = CORE_LONG_MAP.get(nameText);
+      let letter: string | undefined = w.letter;
       if (letter === undefined) {
-        const long = nameText.slice(2);
-        if (long === 'fragment') letter = 'f';
-        else if (!this.extLoaded && long.length > 0) {
+        if (nameText === '--fragment') letter = 'f';
+        else if (!this.extLoaded && nameText.length > 2) {
+          const long = nameText.slice(2);
           // getopt_long accepts unambiguous abbreviations while only core options exist
           const cands = CORE_LONG_NAMES.filter((c) => c.startsWith(long));
           const letters = new Set(cands.map((c) => CORE_LONG[c]));
@@ -1019,20 +1173,21 @@ class CommandParser {
 
     // ---- short option(s), possibly clustered (`-fv`); a letter with an argument takes the rest
     for (let p = 1; p < n; p++) {
-      const l = String.fromCharCode(tok.code(p));
+      const c = tok.code(p);
       const ns = p === 1 ? tok.start : tok.start + p;
       const ne = tok.start + p + 1;
-      if (!isCoreLetter(l)) {
-        this.err(ns, ne, `unknown option \`-${l}\` (iptables has no such option)`);
+      if (!(c < 128 && CORE_LETTER[c] === 1)) {
+        this.err(ns, ne, `unknown option \`-${String.fromCharCode(c)}\` (iptables has no such option)`);
         this.invert = undefined;
         this.skipValue();
         return true;
       }
-      if (CORE_ARG[l] !== 0 && p + 1 < n) {
-        this.coreOption(l, SHORT[l], tok, ns, ne, tok.sub(ne, tok.value.slice(p + 1)));
+      const l = LETTER_OF[c];
+      if (ARG_OF[c] !== 0 && p + 1 < n) {
+        this.coreOption(l, SHORT_OF[c], tok, ns, ne, tok.sub(ne, tok.value.slice(p + 1)));
         return true;
       }
-      this.coreOption(l, SHORT[l], tok, ns, ne, undefined);
+      this.coreOption(l, SHORT_OF[c], tok, ns, ne, undefined);
     }
     return true;
   }
@@ -1102,7 +1257,7 @@ class CommandParser {
     const neg = this.invert;
     this.invert = undefined;
     let val: Tok | undefined = att;
-    if (!val && CORE_ARG[l] === 1) {
+    if (!val && ARG_OF[l.charCodeAt(0)] === 1) {
       // required argument: the next one, whatever it looks like
       if (this.pos < this.ntoks) val = this.take();
       else {
@@ -1179,7 +1334,7 @@ class CommandParser {
         this.setOption('j', tok, neg, display);
         if (att && l === 'j') val = tok; // `-jX` / `--jump=X`: 1.8.9 jumps to the whole argument (reported above)
         if (!val) return;
-        const name = val.value;
+        const name = this.names ? val.valueFrom(this.names) : val.value;
         const problem = targetNameProblem(name);
         if (problem === 1) this.errTok(val, `target name longer than ${MAX_CHAIN_NAME} characters (iptables: "Invalid target name")`);
         else if (problem === 2) this.errTok(val, `\`${name}\` is not a valid target name (iptables: "Invalid target name")`);
@@ -1195,12 +1350,13 @@ class CommandParser {
       case 'm': {
         if (neg) this.errTok(neg, '`!` cannot negate -m; put it before the match option instead (iptables: "unexpected ! flag before --match")');
         if (!val) return;
-        this.curName = val.value;
+        const name = val.value;
+        this.curName = name;
         this.curIsMatch = true;
-        this.matchNames.push(val.value);
+        this.matchNames.push(name);
         this.extLoaded = true;
         if (this.build) {
-          const m = this.newMatch(val.value, val, false, tok.start);
+          const m = this.newMatch(name, val, false, tok.start);
           this.matches.push(m);
           this.cur = m;
         }
@@ -1275,11 +1431,11 @@ class CommandParser {
       this.command = l as Command;
       this.commandToken = tok;
     }
-    const optional = CORE_ARG[l] === 2;
+    const optional = ARG_OF[l.charCodeAt(0)] === 2;
     if (optional && !val && hasArg(this.next())) val = this.take();
     if (val) {
       this.chain = val;
-      this.chainName = val.value;
+      this.chainName = this.names ? val.valueFrom(this.names) : val.value;
       this.chainStart = val.start - this.base;
       this.chainEnd = val.end - this.base;
     } else if (!optional) return;
@@ -1403,50 +1559,89 @@ class CommandParser {
 /** Re-parses lines on demand (errors were already collected by the main pass). */
 const materializer = new CommandParser();
 
+/** LazyCommand's memo slots once a slot other than 0 is used. */
+class MemoSlots {
+  readonly v: unknown[] = [];
+}
+
 /**
  * A command line whose arguments, rule and options are built on first access
  * (then cached, so identities are stable). The parse pass keeps only what every
  * analysis needs on a huge dump: command, chain name and target name/kind.
  */
 export class LazyCommand implements CommandLine {
+  // Many thousands of these stay alive per document: what only build() needs
+  // shares one number (`#bits`), the memo slots one field. (The fields analyses
+  // read stay plain fields: a getter would be a call in not yet optimised code.)
   readonly kind = 'command' as const;
+  readonly line: number;
+  readonly table: string;
+  readonly command: Command;
+  readonly chainName: string | undefined;
+  readonly targetName: string | undefined;
+  readonly targetKind: 'jump' | 'goto' | undefined;
+  readonly hasRule: boolean;
+  readonly ipVersion: 4 | 6 | undefined;
   #text: string;
   #start: number;
   #end: number;
-  #col0: number;
-  #family: IptablesDocument['family'];
+  /** The family build() parses for (2 bits) and the column the command starts at (col0, the rest). */
+  #bits: number;
   #full: CommandLine | undefined;
-  /** Per-line memo slots (incremental.ts lineMemo): the first inline, the others in an array. */
-  #memo0: unknown;
-  #memos: unknown[] | undefined;
+  /** Per-line memo slots (incremental.ts lineMemo): slot 0's value, or a MemoSlots with all of them. */
+  #memo: unknown;
   constructor(
-    readonly line: number,
-    readonly table: string,
-    readonly command: Command,
+    line: number,
+    table: string,
+    command: Command,
     text: string,
     start: number,
     end: number,
     col0: number,
     family: IptablesDocument['family'],
-    readonly chainName: string | undefined,
-    readonly targetName: string | undefined,
-    readonly targetKind: 'jump' | 'goto' | undefined,
-    readonly hasRule: boolean,
-    readonly ipVersion: 4 | 6 | undefined,
+    chainName: string | undefined,
+    targetName: string | undefined,
+    targetKind: 'jump' | 'goto' | undefined,
+    hasRule: boolean,
+    ipVersion: 4 | 6 | undefined,
   ) {
+    this.line = line;
+    this.table = table;
+    this.command = command;
+    this.chainName = chainName;
+    this.targetName = targetName;
+    this.targetKind = targetKind;
+    this.hasRule = hasRule;
+    this.ipVersion = ipVersion;
     this.#text = text;
     this.#start = start;
     this.#end = end;
-    this.#col0 = col0;
-    this.#family = family;
+    this.#bits = (family === 'ipv4' ? 1 : family === 'ipv6' ? 2 : 0) | (col0 << 2);
+    this.#memo = undefined;
+  }
+  get #family(): IptablesDocument['family'] {
+    const f = this.#bits & 3;
+    return f === 1 ? 'ipv4' : f === 2 ? 'ipv6' : 'unknown';
+  }
+  get #col0(): number {
+    return this.#bits >> 2;
   }
   /** Memo slot `id` (see incremental.ts lineMemo). */
   memo(id: number): unknown {
-    return id === 0 ? this.#memo0 : this.#memos?.[id];
+    const m = this.#memo;
+    if (m instanceof MemoSlots) return m.v[id];
+    return id === 0 ? m : undefined;
   }
   setMemo(id: number, value: unknown): void {
-    if (id === 0) this.#memo0 = value;
-    else (this.#memos ??= [])[id] = value;
+    const m = this.#memo;
+    if (m instanceof MemoSlots) m.v[id] = value;
+    else if (id === 0) this.#memo = value;
+    else {
+      const slots = new MemoSlots();
+      slots.v[0] = m;
+      slots.v[id] = value;
+      this.#memo = slots;
+    }
   }
   /** The parsed line (built once). */
   private get full(): CommandLine {
@@ -1518,47 +1713,50 @@ export function peekCommand(cmd: CommandLine): CommandLine {
 
 /** A `:NAME POLICY [p:b]` line (implements ast.ChainLine), ranges built on read. */
 class ChainDecl implements ChainLine {
+  // (a word's end column is its start plus its length: not stored)
   readonly kind = 'chain' as const;
+  readonly line: number;
+  readonly name: string;
+  readonly policy: string;
+  readonly table: string;
+  readonly builtin: boolean;
   #len: number;
-  // name start/end, policy start/end, counters start/end (-1: absent); plain fields (no typed array per line)
-  #p0: number;
-  #p1: number;
-  #p2: number;
-  #p3: number;
-  #p4: number;
-  #p5: number;
+  /** name start */
+  #nameAt: number;
+  /** policy and counters start (-1: absent) */
+  #policyAt: number;
+  #countersAt: number;
   #counters: string | undefined;
-  constructor(
-    readonly line: number,
-    readonly name: string,
-    readonly policy: string,
-    readonly table: string,
-    readonly builtin: boolean,
-    len: number,
-    pos: ArrayLike<number>,
-    counters: string | undefined,
-  ) {
+  constructor(line: number, name: string, policy: string, table: string, builtin: boolean, len: number, nameAt: number, policyAt: number, countersAt: number, counters: string | undefined) {
+    this.line = line;
+    this.name = name;
+    this.policy = policy;
+    this.table = table;
+    this.builtin = builtin;
     this.#len = len;
-    this.#p0 = pos[0];
-    this.#p1 = pos[1];
-    this.#p2 = pos[2];
-    this.#p3 = pos[3];
-    this.#p4 = pos[4];
-    this.#p5 = pos[5];
+    this.#nameAt = nameAt;
+    this.#policyAt = policyAt;
+    this.#countersAt = countersAt;
     this.#counters = counters;
   }
   /** This line `lines` lines further down (incremental reparse). */
   moved(lines: number): ChainDecl {
-    return new ChainDecl(this.line + lines, this.name, this.policy, this.table, this.builtin, this.#len, [this.#p0, this.#p1, this.#p2, this.#p3, this.#p4, this.#p5], this.#counters);
+    return new ChainDecl(this.line + lines, this.name, this.policy, this.table, this.builtin, this.#len, this.#nameAt, this.#policyAt, this.#countersAt, this.#counters);
   }
   get range(): Range {
     return rng(this.line, 0, this.#len);
   }
   get nameRange(): Range {
-    return rng(this.line, this.#p0, this.#p1);
+    const at = this.#nameAt;
+    return rng(this.line, at, at + this.name.length);
   }
   get policyRange(): Range {
-    return this.#p2 < 0 ? rng(this.line, this.#p1, this.#p1) : rng(this.line, this.#p2, this.#p3);
+    const at = this.#policyAt;
+    if (at < 0) {
+      const end = this.#nameAt + this.name.length;
+      return rng(this.line, end, end);
+    }
+    return rng(this.line, at, at + this.policy.length);
   }
   get counters(): Counters | undefined {
     const w = this.#counters;
@@ -1569,7 +1767,7 @@ class ChainDecl implements ChainLine {
     return {
       packets: c >= 0 ? inner.slice(0, c) : inner,
       bytes: c >= 0 ? inner.slice(c + 1) : '',
-      range: rng(this.line, this.#p4, this.#p5),
+      range: rng(this.line, this.#countersAt, this.#countersAt + w.length),
       numeric: scansCounterPair(w),
     };
   }
@@ -1605,6 +1803,7 @@ export function parseIptables(text: string): IptablesDocument {
   const lines: IptLine[] = [];
   const tables: TableBlock[] = [];
   const cp = new CommandParser();
+  cp.names = new Names();
   const errors = cp.errors;
   let open: TableBlock | undefined;
   let outsideReported = false; // one error per run of lines outside a table
@@ -1763,7 +1962,7 @@ export function parseIptables(text: string): IptablesDocument {
       return;
     }
     if (first === 58 /* : */) {
-      parseChainLine(text.slice(start, end), ln, col0, open);
+      parseChainLine(start, end, ln, col0, open);
       return;
     }
     // A command line inside a table, read straight from the text.
@@ -1866,19 +2065,21 @@ export function parseIptables(text: string): IptablesDocument {
     errors.push({ range: rng(ln, 0, len), message: `${message}: the file has Windows (CRLF) line endings; iptables-restore needs LF`, data: { fix: 'line-endings' } });
   }
 
-  function parseChainLine(s: string, ln: number, col0: number, table: TableBlock): void {
+  /** The chain line text[start, end) (columns are offsets from `start`). */
+  function parseChainLine(start: number, end: number, ln: number, col0: number, table: TableBlock): void {
     // strtok(buffer + 1, " \t\n") three times: name, policy, counters.
-    const len = s.length;
+    const s = text;
+    const len = end - start;
     const pos = chainPos;
     pos.fill(-1);
     let words = 0;
-    let i = col0 + 1;
-    while (i < len && words < 3) {
-      while (i < len && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
-      if (i >= len) break;
-      pos[words * 2] = i;
-      while (i < len && s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9) i++;
-      pos[words * 2 + 1] = i;
+    let i = start + col0 + 1;
+    while (i < end && words < 3) {
+      while (i < end && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+      if (i >= end) break;
+      pos[words * 2] = i - start;
+      while (i < end && s.charCodeAt(i) !== 32 && s.charCodeAt(i) !== 9) i++;
+      pos[words * 2 + 1] = i - start;
       words++;
     }
     if (!words) {
@@ -1887,7 +2088,7 @@ export function parseIptables(text: string): IptablesDocument {
       lines.push({ kind: 'error', line: ln, range: rng(ln, 0, len), message });
       return;
     }
-    const name = s.slice(pos[0], pos[1]);
+    const name = s.slice(start + pos[0], start + pos[1]);
     if (pos[1] - pos[0] > MAX_CHAIN_NAME / 3 && utf8Length(name) > MAX_CHAIN_NAME) {
       errors.push({ range: rng(ln, pos[0], pos[1]), message: `chain name longer than ${MAX_CHAIN_NAME} characters (iptables-restore: "chain name too long")` });
     } else if (name[0] === '-' || name[0] === '!') {
@@ -1895,15 +2096,15 @@ export function parseIptables(text: string): IptablesDocument {
     } else if ((STANDARD_TARGETS as readonly string[]).includes(name)) {
       errors.push({ range: rng(ln, pos[0], pos[1]), message: `\`${name}\` is a built-in target; a chain may not use the name (iptables: "chain name may not clash with target name")` });
     }
-    const policy = words > 1 ? s.slice(pos[2], pos[3]) : '';
+    const policy = words > 1 ? s.slice(start + pos[2], start + pos[3]) : '';
     if (words < 2) {
       errors.push({
         range: rng(ln, pos[0], pos[1]),
         message: `policy missing: write \`:${name} - [0:0]\` for a user chain or \`:${name} ACCEPT [0:0]\` for a built-in one (iptables-restore: "policy invalid")`,
       });
     }
-    const counters = words > 2 ? (pos[5] - pos[4] === 5 && s.startsWith('[0:0]', pos[4]) ? '[0:0]' : s.slice(pos[4], pos[5])) : undefined;
-    const decl = new ChainDecl(ln, name, policy, table.name, isBuiltinChain(table.name, name), len, pos, counters);
+    const counters = words > 2 ? (pos[5] - pos[4] === 5 && s.startsWith('[0:0]', start + pos[4]) ? '[0:0]' : s.slice(start + pos[4], start + pos[5])) : undefined;
+    const decl = new ChainDecl(ln, name, policy, table.name, isBuiltinChain(table.name, name), len, pos[0], pos[2], pos[4], counters);
     lines.push(decl);
     table.chains.push(decl);
   }

@@ -308,8 +308,28 @@ export function validateAddressRange(v: string, _o?: OptionSpec, family: RuleFam
   return null;
 }
 
+/** `v[start, end)` is 0-65535 in plain decimal (no sign, no leading zero): a port every port parser takes. */
+function plainPortAt(v: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 1 || n > 5 || (n > 1 && v.charCodeAt(start) === 48)) return false;
+  let port = 0;
+  for (let i = start; i < end; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    port = port * 10 + d;
+  }
+  return port <= 65535;
+}
+
+/** `a.b.c.d:port` with plain decimal parts (kube-proxy's DNAT value): valid, as the full check below would find. */
+function plainAddressPort(v: string): boolean {
+  const colon = v.indexOf(':');
+  return colon > 0 && plainPortAt(v, colon + 1, v.length) && isIPv4Strict(v.slice(0, colon));
+}
+
 /** DNAT/SNAT: [addr[-addr]][:port[-port[/port]]]; IPv6 addresses in brackets when a port follows. */
 export function validateNatRange(v: string, _o?: OptionSpec, family: RuleFamily = 'unknown'): string | null {
+  if (family !== 'ipv6' && plainAddressPort(v)) return null;
   let addrPart = v;
   let portPart: string | undefined;
   const v6 = family === 'ipv6' || (family === 'unknown' && (v.startsWith('[') || v.split(':').length > 2));
@@ -665,8 +685,12 @@ export const KNOWN_PROTOCOLS: readonly string[] = [
   'rsvp', 'ip', 'etherip', 'encap', 'isis', 'carp', 'mpls-in-ip', 'manet', 'hip', 'shim6', 'wesp', 'rohc', 'ethernet',
 ];
 
+/** Protocol names that pass validateProtocol's name pattern (checked first: most rules name one of these). */
+const COMMON_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp', 'all', 'sctp', 'icmpv6', 'udplite', 'esp', 'ah', 'gre', 'dccp']);
+
 /** Name (any case) or number 0-255. Unknown names are the target machine's /etc/protocols business. */
 export function validateProtocol(v: string): string | null {
+  if (COMMON_PROTOCOLS.has(v)) return null;
   if (/^[0-9]+$/.test(v)) return Number(v) <= 255 ? null : `protocol number \`${v}\` out of range (0-255)`;
   if (/^[A-Za-z][A-Za-z0-9._+-]*$/.test(v)) return null;
   return `\`${v}\` is not a protocol name or number`;
@@ -925,12 +949,22 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = {
   any: () => null,
 };
 
+/** VALIDATORS as a map (a keyed read of an object with this many properties is slower). */
+const VALIDATOR_OF: ReadonlyMap<string, Validator> = new Map(Object.entries(VALIDATORS));
+
 /**
  * Checks an option's values as iptables would: the number of values for its
  * arity, then each value against its kind. `values` are the token values (quotes
  * removed). Returns null when iptables accepts them.
  */
 export function validateOptionValue(option: OptionSpec, values: readonly string[], family: RuleFamily = 'unknown'): ValueProblem | null {
+  // Common values that need neither the memo nor the full check: a plain decimal port
+  // (tcp/udp --dport 443), free text within its length bounds (--comment).
+  if (values.length === 1 && option.arity === 1 && !option.family) {
+    const v = values[0];
+    if (option.kind === 'port-range' && plainPortAt(v, 0, v.length)) return null;
+    if (option.kind === 'string' && (option.min === undefined || v.length >= option.min) && (option.max === undefined || v.length <= option.max)) return null;
+  }
   // Large dumps repeat the same values (kube-proxy: marks, states, probabilities):
   // remember recent single-value verdicts per option and family (bounded).
   // (Not for free text: its check is a length test, and its values rarely repeat;
@@ -992,7 +1026,7 @@ function checkValues(option: OptionSpec, values: readonly string[], family: Rule
   if (option.kind === 'tcp-flags') return validateTcpFlags(values);
   if (option.kind === 'set-match') return validateSetMatch(values);
   if (option.kind === 'sctp-chunks') return validateSctpChunks(values);
-  const check = VALIDATORS[option.kind];
+  const check = VALIDATOR_OF.get(option.kind);
   if (!check) return null;
   for (let i = 0; i < values.length; i++) {
     const message = check(values[i], option, family);

@@ -48,7 +48,7 @@ import {
   type ValueProblem,
 } from '../modules';
 import { lineEdit, lineMemo, moveFinding, moveRange, nodeAfterEdit } from '../incremental';
-import { addRuleScanner, Match, Opt, peekCommand, ScratchProtocol, Target } from '../parse';
+import { addRuleScanner, Match, Opt, peekCommand, ScratchProtocol, sharedName, Target } from '../parse';
 import { lineFamily, skippedLine } from './analysis';
 import { ADDON_MATCHES, ADDON_TARGETS, MATCH_ALIASES } from './names';
 import { closest } from './suggest';
@@ -176,10 +176,12 @@ function checkLine(cmd: CommandLine, rule: RuleSpec, family: RuleFamily): LineRe
       shapeCount = 1;
     }
     const checks = rec.checks.map(([o, option]) => ({ k: shapeOpts.indexOf(o), option }));
+    for (const c of checks) if (c.k >= nOpts) c.k = -1; // (entries past nOpts are left from earlier rules)
     const target = rule.target && rule.target.kind === 'jump' ? getTarget(rule.target.name, family) : undefined;
     if (checks.every((c) => c.k >= 0)) {
       const known: Shape = {
-        sig: sig.map((x) => (typeof x === 'string' ? detach(x) : x)),
+        // (the parser's shared names where it has them: equal names then compare by identity)
+        sig: sig.slice(0, nSig).map((x) => (typeof x === 'string' ? sharedName(x) : x)),
         checks,
         needs: n.map((x, i) => ({ m: rec.needs[i], name: x.name, placement: x.placement })),
         target,
@@ -228,20 +230,22 @@ const SHAPE_LIMIT = 4096;
 /** Set while checkLine records a shape's value checks. */
 let recording: Recording | undefined;
 
-/** A copy of `s` that shares no storage with the document text. */
-const detach = (s: string): string => (s + ' ').slice(0, s.length);
-
 // The shape of the rule being checked, as a flat list of names and numbers
-// (`sig`, with a hash), built by shape() without allocating per rule.
+// (`sig[0, nSig)`, with a hash), built by shape() without allocating per rule.
+// The lists are reused: only their first n entries belong to the current rule
+// (no emptying per rule).
 const sig: (string | number)[] = [];
+let nSig = 0;
 let sigHash = 0;
 // events in column order: column, what (kind, owner, number of values, `!` place; packed), name, node
 const evCol: number[] = [];
 const evWhat: number[] = [];
 const evName: string[] = [];
 const evNode: (OptionNode | undefined)[] = [];
-/** The rule's extension options in column order (walkOptions' order), as of the last shape(). */
+let nEv = 0;
+/** The rule's extension options in column order (walkOptions' order), as of the last shape(): `shapeOpts[0, nOpts)`. */
 const shapeOpts: OptionNode[] = [];
+let nOpts = 0;
 
 const EV_PROTO = 1;
 const EV_MATCH = 2;
@@ -253,12 +257,12 @@ const EV_OPTION = 7;
 const FAMILY_CODE: Readonly<Record<RuleFamily, number>> = { ipv4: 1, ipv6: 2, unknown: 3 };
 
 function addNumber(x: number): void {
-  sig.push(x);
+  sig[nSig++] = x;
   sigHash = (Math.imul(sigHash, 0x01000193) ^ x) | 0;
 }
 
 function addString(x: string): void {
-  sig.push(x);
+  sig[nSig++] = x;
   const n = x.length;
   const h = n ? n * 31 + x.charCodeAt(n - 1) * 7 + x.charCodeAt(n >> 1) * 131 + x.charCodeAt(n > 2 ? 2 : 0) * 8191 : 0;
   sigHash = (Math.imul(sigHash, 0x01000193) ^ h) | 0;
@@ -272,11 +276,11 @@ function event(kind: number, col: number, name: string, owner: number, node: Opt
     what = (what * 256 + node.values.length) * 4 + neg; // at most 251 values
   }
   // insertion in column order (rules come nearly sorted)
-  let i = evCol.length;
-  evCol.push(col);
-  evWhat.push(what);
-  evName.push(name);
-  evNode.push(node);
+  let i = nEv++;
+  evCol[i] = col;
+  evWhat[i] = what;
+  evName[i] = name;
+  evNode[i] = node;
   if (i === 0 || evCol[i - 1] < col) return;
   while (i > 0 && evCol[i - 1] > col) {
     evCol[i] = evCol[i - 1];
@@ -295,23 +299,15 @@ function negStart(o: OptionNode): number {
   return o instanceof Opt ? o.negation!.start : o.negationRange!.start.character;
 }
 
-function clear(a: unknown[]): void {
-  while (a.length) a.pop();
-}
-
 /** Empties the scratch lists after a pass: they hold names and nodes of the document, which must not outlive it. */
 function releaseScratch(): void {
   sig.length = evName.length = evNode.length = shapeOpts.length = 0;
+  nSig = nEv = nOpts = 0;
 }
 
 /** Fills `sig`/`sigHash` and `shapeOpts` for one rule. */
 function shape(cmd: CommandLine, rule: RuleSpec, family: RuleFamily): void {
-  clear(sig);
-  clear(evCol);
-  clear(evWhat);
-  clear(evName);
-  clear(evNode);
-  clear(shapeOpts);
+  nSig = nEv = nOpts = 0;
   sigHash = 0;
   const chain = cmd.chainName;
   const gen = rule.generic;
@@ -343,12 +339,12 @@ function shape(cmd: CommandLine, rule: RuleSpec, family: RuleFamily): void {
   }
   const stray = rule.stray;
   for (let j = 0; j < stray.length; j++) event(EV_OPTION, optCol(stray[j]), stray[j].name, -2, stray[j]);
-  addNumber(evCol.length);
-  for (let i = 0; i < evCol.length; i++) {
+  addNumber(nEv);
+  for (let i = 0; i < nEv; i++) {
     addNumber(evWhat[i]);
     addString(evName[i]);
     const o = evNode[i];
-    if (o) shapeOpts.push(o);
+    if (o) shapeOpts[nOpts++] = o;
   }
 }
 
@@ -359,24 +355,31 @@ function findShape(): Shape | undefined {
   next: for (let b = 0; b < bucket.length; b++) {
     const s = bucket[b];
     const a = s.sig;
-    if (a.length !== sig.length) continue;
+    if (a.length !== nSig) continue;
     for (let i = 0; i < a.length; i++) if (a[i] !== sig[i]) continue next;
     return s;
   }
   return undefined;
 }
 
-// scratch of fromShape: a one-value list, the target as loaded (no allocation per rule)
+// scratch of fromShape: its findings (a failed check only needs to be seen), a one-value list, the target as loaded (no allocation per rule)
+const FOUND: Finding[] = [];
 const ONE: string[] = [''];
 const NO_NAME = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 const TARGET: Loaded = { spec: { kind: 'target', name: '', family: 'both', summary: '', terminal: false, placement: null, options: [] }, at: 0, nameNode: NO_NAME, isTarget: true };
 
+/** fromShape's answer when a check failed (its scratch findings emptied). */
+function fail(out: Finding[]): undefined {
+  while (out.length) out.pop();
+  return undefined;
+}
+
 /** The verdict of a rule whose shape got a clean one, or undefined when one of its value checks fails. */
 function fromShape(shape: Shape, cmd: CommandLine, rule: RuleSpec, family: RuleFamily): LineResult | undefined {
-  const out: Finding[] = [];
+  const out = FOUND;
   if (rule.generic.length) {
     genericValues(rule, family, out);
-    if (out.length) return undefined;
+    if (out.length) return fail(out);
   }
   const checks = shape.checks;
   for (let i = 0; i < checks.length; i++) {
@@ -395,7 +398,7 @@ function fromShape(shape: Shape, cmd: CommandLine, rule: RuleSpec, family: RuleF
     TARGET.nameNode = rule.target!;
     targetContext(TARGET, rule, out);
     TARGET.nameNode = NO_NAME;
-    if (out.length) return undefined;
+    if (out.length) return fail(out);
   }
   if (!shape.needs.length) return nothing(family);
   return { family, findings: [], needs: shape.needs.map((n) => ({ cmd, name: n.name, placement: n.placement, range: rule.matches[n.m].nameRange })) };
@@ -418,6 +421,8 @@ addRuleScanner((headerFamily) => {
   const byLine: (LineResult | undefined)[] = [];
   return {
     rule(cmd, rule) {
+      // (holes filled as it grows: an array written far past its end would turn into a slow dictionary)
+      while (byLine.length < cmd.line) byLine.push(undefined);
       byLine[cmd.line] = checkLine(cmd, rule, cmd.ipVersion === 4 ? 'ipv4' : cmd.ipVersion === 6 ? 'ipv6' : headerFamily);
     },
     done(doc) {
