@@ -56,6 +56,12 @@ export interface Analysis {
 }
 
 const cache = new WeakMap<IptablesDocument, Analysis>();
+/**
+ * Each rule's conditions, by line node, across versions: a node's text never changes (an
+ * edited line gets a new node) and Conds are never modified once built, so an edit reads
+ * again only the rules it touched.
+ */
+const condsOf = new WeakMap<CommandLine, Conds>();
 
 export function analysis(doc: IptablesDocument): Analysis {
   let a = cache.get(doc);
@@ -67,12 +73,11 @@ export function analysis(doc: IptablesDocument): Analysis {
 }
 
 function build(doc: IptablesDocument): Analysis {
-  const condCache = new Map<CommandLine, Conds>();
   const conds = (cmd: CommandLine): Conds => {
-    let c = condCache.get(cmd);
+    let c = condsOf.get(cmd);
     if (!c) {
       c = ruleConds(peekCommand(cmd));
-      condCache.set(cmd, c);
+      condsOf.set(cmd, c);
     }
     return c;
   };

@@ -252,45 +252,63 @@ function ct202(a: Analysis, out: Finding[]): void {
 
 // ------------------------------------------------------------ CT203–CT205
 
+/**
+ * CT203–CT205 of one line, by line node: they depend on the line alone, and a node's text and
+ * line number never change (an edited or moved line gets a new node), so the next version
+ * reads again only the lines an edit touched.
+ */
+const lineFindings = new WeakMap<CommandLine, Finding[]>();
+
 function ct203to205(a: Analysis, out: Finding[]): void {
   const doc = a.doc;
-  const stateSpec = getModule('state');
   // candidate lines: found by a text search, then read in full
   const lines = new Set([...linesWith(doc, 'NOTRACK'), ...linesWith(doc, 'state')]);
   for (const t of doc.tables) if (t.name === 'raw') for (const c of t.commands) lines.add(c.line);
   for (const l of [...lines].sort((x, y) => x - y)) {
     const cmd = doc.lines[l];
     if (cmd?.kind !== 'command' || !cmd.hasRule) continue;
-    const raw = cmd.table === 'raw';
-    const isNt = cmd.targetName === 'NOTRACK';
-    const full = peekCommand(cmd);
-    const rule = full.rule;
-    if (!rule) continue;
-    if (isNt && rule.target) {
+    let fs = lineFindings.get(cmd);
+    if (!fs) {
+      fs = ct203to205Line(cmd);
+      lineFindings.set(cmd, fs);
+    }
+    for (const f of fs) out.push(f);
+  }
+}
+
+function ct203to205Line(cmd: CommandLine): Finding[] {
+  const out: Finding[] = [];
+  const stateSpec = getModule('state');
+  const raw = cmd.table === 'raw';
+  const isNt = cmd.targetName === 'NOTRACK';
+  const full = peekCommand(cmd);
+  const rule = full.rule;
+  if (!rule) return out;
+  if (isNt && rule.target) {
+    out.push(
+      finding('CT203', rule.target.nameRange, '`-j NOTRACK` is the deprecated spelling: write `-j CT --notrack` (same effect, the form current iptables documents).', {
+        data: { line: cmd.line, start: rule.target.nameRange.start.character, end: rule.target.nameRange.end.character },
+      }),
+    );
+  }
+  for (const m of rule.matches) {
+    if (m.name === 'state' && stateSpec) {
+      const o = m.options.length === 1 ? m.options[0] : undefined;
+      const data: Record<string, unknown> = { line: cmd.line, name: [m.nameRange.start.character, m.nameRange.end.character] };
+      if (o && findOption(stateSpec, o.name)?.name === '--state') data.option = [o.nameRange.start.character, o.nameRange.end.character];
+      out.push(finding('CT204', m.range, '`-m state --state` is kept for compatibility: `-m conntrack --ctstate` matches the same states and more.', { data }));
+    }
+    if (raw && (m.name === 'state' || m.name === 'conntrack')) {
       out.push(
-        finding('CT203', rule.target.nameRange, '`-j NOTRACK` is the deprecated spelling: write `-j CT --notrack` (same effect, the form current iptables documents).', {
-          data: { line: cmd.line, start: rule.target.nameRange.start.character, end: rule.target.nameRange.end.character },
-        }),
+        finding(
+          'CT205',
+          m.range,
+          `\`-m ${m.name}\` in the raw table: conntrack runs after raw, so every packet here looks INVALID (or UNTRACKED once a NOTRACK rule took it); this test does not do what it says.`,
+        ),
       );
     }
-    for (const m of rule.matches) {
-      if (m.name === 'state' && stateSpec) {
-        const o = m.options.length === 1 ? m.options[0] : undefined;
-        const data: Record<string, unknown> = { line: cmd.line, name: [m.nameRange.start.character, m.nameRange.end.character] };
-        if (o && findOption(stateSpec, o.name)?.name === '--state') data.option = [o.nameRange.start.character, o.nameRange.end.character];
-        out.push(finding('CT204', m.range, '`-m state --state` is kept for compatibility: `-m conntrack --ctstate` matches the same states and more.', { data }));
-      }
-      if (raw && (m.name === 'state' || m.name === 'conntrack')) {
-        out.push(
-          finding(
-            'CT205',
-            m.range,
-            `\`-m ${m.name}\` in the raw table: conntrack runs after raw, so every packet here looks INVALID (or UNTRACKED once a NOTRACK rule took it); this test does not do what it says.`,
-          ),
-        );
-      }
-    }
   }
+  return out;
 }
 
 // ------------------------------------------------------------------ CT206

@@ -17,10 +17,26 @@ import { isUserChain, restoreAnalysis, type TableAnalysis } from './analysis';
 
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN']);
 
+/**
+ * Verdicts already judged, by line node: a node's text never changes (an edited line gets a
+ * new node), so the next version reuses them instead of reading the line's tree again.
+ */
+const judged = new WeakMap<CommandLine, boolean>();
+
 /** Terminal and without any condition. */
 export function isUnconditionalVerdict(cmd: CommandLine): boolean {
   if (cmd.targetName === undefined) return false;
   if (cmd.targetKind !== 'goto' && !TERMINAL.has(cmd.targetName)) return false;
+  let v = judged.get(cmd);
+  if (v === undefined) {
+    v = unconditional(cmd);
+    judged.set(cmd, v);
+  }
+  return v;
+}
+
+/** isUnconditionalVerdict for a terminal target or a goto: reads the rule's tree. */
+function unconditional(cmd: CommandLine): boolean {
   const full = peekCommand(cmd);
   const rule = full.rule;
   if (!rule || rule.stray.length) return false;
