@@ -35,6 +35,12 @@ export function splitLines(text: string): Line[] {
   return lines;
 }
 
+/** A copy of `s` that shares no storage with the (large) string it may be a slice of. */
+export function detach(s: string): string {
+  // concatenation + slice makes V8 flatten into a new, small string
+  return (s + ' ').slice(0, s.length);
+}
+
 /** 1 when the text starts with a UTF-8 BOM (U+FEFF), else 0. */
 export function bomLength(text: string): number {
   return text.charCodeAt(0) === 0xfeff ? 1 : 0;

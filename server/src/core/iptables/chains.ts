@@ -16,7 +16,7 @@
 
 import type { ChainLine, CommandLine, IptablesDocument, TableBlock } from './ast';
 import { BUILTIN_CHAINS, isTableName } from './ast';
-import { structuralEdit } from './incremental';
+import { onlyANP, structuralEdit } from './incremental';
 import { peekCommand } from './parse';
 import { firstAtOrAfter } from '../text';
 
@@ -347,43 +347,12 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   let moves = false;
   let lastA: ChainInfo | undefined; // consecutive -A lines mostly add to the same chain
   // A table of -A, -N and -P lines only (what iptables-save writes): each chain's rules are
-  // its -A lines in file order, so they go into arrays of their final size (counted first)
-  // instead of growing by push: tens of thousands of chains of 1–4 rules each would
-  // otherwise reserve 17+ slots apiece.
-  if (appendOnly(t)) {
-    const owner: ChainInfo[] = [];
-    const count = new Int32Array(chains.size + t.commands.length); // (a command makes at most one chain)
-    for (const cmd of t.commands) {
-      if (skipFamily && cmd.ipVersion === skipFamily) continue; // the other family's restore skips it
-      if (cmd.command === 'N') {
-        const d = newChain.get(cmd);
-        if (cmd.chainName !== undefined) {
-          const c = get(cmd.chainName);
-          if (d) c.decls = c.decls.length ? [...c.decls, d] : [d];
-          c.deleted = false;
-        }
-        continue;
-      }
-      if (cmd.command === 'P') {
-        const c = cmd.chainName === undefined || !cmd.arg ? undefined : get(cmd.chainName);
-        if (c?.builtin) c.policy = cmd.arg!.value;
-        continue;
-      }
-      // -A
-      if (cmd.chainName === undefined) continue;
-      if (!lastA || lastA.name !== cmd.chainName) lastA = get(cmd.chainName);
-      owner.push(lastA);
-      count[lastA.order]++;
-    }
-    for (const c of chains.values()) if (count[c.order]) c.rules = new Array<CommandLine>(count[c.order]);
-    count.fill(0);
-    let i = 0;
-    for (const cmd of t.commands) {
-      if (cmd.command !== 'A' || (skipFamily && cmd.ipVersion === skipFamily) || cmd.chainName === undefined) continue;
-      const c = owner[i++];
-      c.rules[count[c.order]++] = cmd;
-    }
-  } else
+  // its -A lines in file order, so they are collected first and put into arrays of their
+  // final size below, instead of growing by push: tens of thousands of chains of 1–4 rules
+  // each would otherwise reserve 17+ slots apiece.
+  const sized = onlyANP(t);
+  const appended: CommandLine[] = [];
+  const owner: ChainInfo[] = [];
   for (const cmd of t.commands) {
     if (cmd.command === 'E' || (cmd.command === 'D' && cmd.hasRule)) moves = true;
     if (skipFamily && cmd.ipVersion === skipFamily) continue; // the other family's restore skips it
@@ -392,7 +361,10 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
       case 'A':
         if (name !== undefined) {
           if (!lastA || lastA.name !== name) lastA = get(name);
-          lastA.rules.push(cmd);
+          if (sized) {
+            appended.push(cmd);
+            owner.push(lastA);
+          } else lastA.rules.push(cmd);
         }
         break;
       case 'I': {
@@ -475,6 +447,14 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
     }
   }
 
+  if (sized) {
+    const count = new Int32Array(chains.size);
+    for (const c of owner) count[c.order]++;
+    for (const c of chains.values()) if (count[c.order]) c.rules = new Array<CommandLine>(count[c.order]);
+    count.fill(0);
+    for (let i = 0; i < owner.length; i++) owner[i].rules[count[owner[i].order]++] = appended[i];
+  }
+
   let ruleCount = 0;
   for (const c of chains.values()) ruleCount += c.rules.length;
   const byOrder = [...chains.values()];
@@ -527,12 +507,6 @@ function buildTable(t: TableBlock, family: IptablesDocument['family']): TableGra
   movesRules.set(tg, moves);
   fresh.set(tg, resolved);
   return tg;
-}
-
-/** Only -A, -N and -P lines (then each chain's rules are its -A lines in file order). */
-function appendOnly(t: TableBlock): boolean {
-  for (const c of t.commands) if (c.command !== 'A' && c.command !== 'N' && c.command !== 'P') return false;
-  return true;
 }
 
 /** The rule part of a command (after the chain / rule number), for -D matching. */

@@ -18,7 +18,7 @@
 import type { BlankLine, ChainLine, CommandLine, CommentLine, CommitLine, ErrorLine, IptablesDocument, IptLine, ParseError, TableBlock, TableLine } from './ast';
 import { LazyCommand, parseIptables, splitArgs } from './parse';
 import type { Finding, Range } from '../types';
-import { firstAtOrAfter, lineOfOffset } from '../text';
+import { detach, firstAtOrAfter, lineOfOffset } from '../text';
 
 /** parse.ts reads the header family from this many leading characters. */
 const HEADER_SPAN = 200;
@@ -95,12 +95,6 @@ function commonSuffix(a: string, b: string, max: number): number {
 /** Index of the line that contains offset `off` (`starts` ends with an end-of-text entry). */
 function lineOf(starts: Int32Array, off: number): number {
   return lineOfOffset(starts, off, starts.length - 2);
-}
-
-/** A copy of `s` that does not keep the (large) string it was sliced from alive. */
-function detach(s: string): string {
-  // concatenation + slice makes V8 flatten into a new, small string
-  return (s + ' ').slice(0, s.length);
 }
 
 // --------------------------------------------------------- the fast path
@@ -384,7 +378,8 @@ const edits = new WeakMap<IptablesDocument, StructuralEdit>();
 
 /** Tables whose commands are all `-A`, `-N` or `-P` (known true, or computed once). */
 const simpleTables = new WeakMap<TableBlock, boolean>();
-function onlyANP(t: TableBlock): boolean {
+/** Are the table's commands all `-A`, `-N` or `-P` (then each chain's rules are its `-A` lines in file order)? Cached per table block. */
+export function onlyANP(t: TableBlock): boolean {
   let r = simpleTables.get(t);
   if (r === undefined) {
     r = true;

@@ -31,7 +31,7 @@
 //  - CR before LF is part of the line to iptables-restore: `*filter\r` is an
 //    unknown table, `COMMIT\r` a bad argument. A BOM makes line 1 fail.
 
-import { bomLength } from '../text';
+import { bomLength, detach } from '../text';
 import type { Range } from '../types';
 import {
   STANDARD_TARGETS,
@@ -366,9 +366,6 @@ class Names {
     return (this.slots[i] = s);
   }
 }
-
-/** A copy of `s` that shares no storage with the (large) string it may be a slice of. */
-const detach = (s: string): string => (s + ' ').slice(0, s.length);
 
 /** A word the parser meets on most lines: an option, module or protocol name. */
 interface Word {

@@ -160,22 +160,24 @@ function widened(old: Uint8Array, to: ChainIds[], before: Map<number, ChainIds>)
   }
   const mask = old.slice();
   const stack: number[] = [];
-  for (const id of before.keys()) {
-    const bits = mask[id];
-    if (!bits) continue;
-    stack.push(id);
-    while (stack.length) {
-      const c = stack.pop()!;
-      const ts = to[c];
-      for (let k = 0; k < ts.length; k++) {
-        const n = ts[k];
-        if ((mask[n] & bits) === bits) continue;
-        mask[n] |= bits;
-        stack.push(n);
-      }
+  for (const id of before.keys()) if (mask[id]) spread(mask, to, id, mask[id], stack);
+  return mask;
+}
+
+/** Adds `bits` to the mask of chain `from` and of every chain it reaches through `to`. */
+function spread(mask: Uint8Array, to: ChainIds[], from: number, bits: number, stack: number[]): void {
+  mask[from] |= bits;
+  stack.push(from);
+  while (stack.length) {
+    const c = stack.pop()!;
+    const ts = to[c];
+    for (let k = 0; k < ts.length; k++) {
+      const n = ts[k];
+      if ((mask[n] & bits) === bits) continue;
+      mask[n] |= bits;
+      stack.push(n);
     }
   }
-  return mask;
 }
 
 /** A table analysis whose edges are built on first read (most documents need them as chain ids only). */
@@ -289,21 +291,8 @@ function hookMasks(graph: TableGraph, to: ChainIds[]): Uint8Array {
   const mask = new Uint8Array(to.length);
   const stack: number[] = [];
   for (const b of BUILTIN_CHAINS[graph.table.name as keyof typeof BUILTIN_CHAINS]) {
-    const bit = HOOK_BIT[b];
     const start = graph.chains.get(b)?.order;
-    if (start === undefined) continue;
-    mask[start] |= bit;
-    stack.push(start);
-    while (stack.length) {
-      const c = stack.pop()!;
-      const ts = to[c];
-      for (let i = 0; i < ts.length; i++) {
-        const n = ts[i];
-        if (mask[n] & bit) continue;
-        mask[n] |= bit;
-        stack.push(n);
-      }
-    }
+    if (start !== undefined) spread(mask, to, start, HOOK_BIT[b], stack);
   }
   return mask;
 }
