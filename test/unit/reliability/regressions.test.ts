@@ -61,3 +61,16 @@ test('final checks iptables makes that the mutation differential found missing: 
     assert.deepEqual(errorsOf(ok), [], ok);
   }
 });
+
+test('a comment ending in a lone CR is not offered "Move to column 1": in column 1 it would swallow the next line', () => {
+  // Found by the quick-fix property (seed 327849465): unindenting ` # c\r` made `COMMIT` part of the comment.
+  const actionsFor = (text: string): string[] => {
+    const a = core.analyze('iptables', undefined, text)!;
+    const findings = core.diagnose(a, core.DEFAULT_SETTINGS).filter((f) => f.range.start.line === 2);
+    return a.service.codeActions(a.doc, findings[0]!.range, findings, core.DEFAULT_SETTINGS, ['quickfix']).map((x) => x.title);
+  };
+  assert.ok(actionsFor('*filter\n:INPUT ACCEPT [0:0]\n # c\nCOMMIT\n').includes('Move to column 1'));
+  assert.ok(!actionsFor('*filter\n:INPUT ACCEPT [0:0]\n # c\rCOMMIT\n').includes('Move to column 1'));
+  assert.ok(actionsFor('# a\n\n # c\n*filter\nCOMMIT\n').includes('Move to column 1'), 'outside a table');
+  assert.ok(!actionsFor('# a\n\n # c\r*filter\nCOMMIT\n').includes('Move to column 1'), 'outside a table, lone CR');
+});

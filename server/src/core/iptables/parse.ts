@@ -1955,7 +1955,7 @@ export function parseIptables(text: string): IptablesDocument {
       return;
     }
     if (!open) {
-      outsideTable(text.slice(start, end), ln, col0, first, rng(ln, 0, len));
+      outsideTable(text.slice(start, end), ln, col0, first, rng(ln, 0, len), eolKind);
       return;
     }
     if (first === 58 /* : */) {
@@ -1995,7 +1995,9 @@ export function parseIptables(text: string): IptablesDocument {
     const firstTok = toks[0];
     if (firstTok && firstTok.start > col0 && errors.length > before) {
       const v = firstTok.value;
-      if (v.startsWith('#') || v.startsWith(':')) errors[before].data = { fix: 'unindent' };
+      // A comment that ends in a lone CR is not moved: in column 1 it would swallow the next
+      // line for iptables-restore (the line-endings fix comes first).
+      if ((v.startsWith('#') && eolKind !== 3) || v.startsWith(':')) errors[before].data = { fix: 'unindent' };
       // an indented COMMIT only when the table has no later one (else it would close early)
       else if (v === 'COMMIT') indentedCommits.push({ e: errors[before], t: open });
     }
@@ -2004,7 +2006,7 @@ export function parseIptables(text: string): IptablesDocument {
     lines.push(el);
   }
 
-  function outsideTable(s: string, ln: number, col0: number, first: number, lineRange: Range): void {
+  function outsideTable(s: string, ln: number, col0: number, first: number, lineRange: Range, eolKind: number): void {
     let message: string;
     const rest = s.slice(col0);
     const trimmed = rest.trim();
@@ -2014,7 +2016,7 @@ export function parseIptables(text: string): IptablesDocument {
     else if (trimmed.startsWith('#')) message = 'a comment must start with `#` in column 1 (iptables-restore: "line failed")';
     else message = 'outside a table: iptables-restore needs a `*filter` (or other `*table`) line before commands ("line failed")';
     if (!outsideReported) {
-      const data = trimmed === '' ? { fix: 'trim-line' } : trimmed.startsWith('#') ? { fix: 'unindent' } : undefined;
+      const data = trimmed === '' ? { fix: 'trim-line' } : trimmed.startsWith('#') && eolKind !== 3 ? { fix: 'unindent' } : undefined;
       errors.push(data ? { range: lineRange, message, data } : { range: lineRange, message });
       outsideReported = true;
     }
