@@ -2,15 +2,21 @@
 // nothing here reads files. Analyses are computed lazily per version and
 // dropped on close.
 
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as core from './core';
 
 interface Entry {
   /** Small number naming the document in what the editor hands back (code lens data). */
   id: number;
-  doc: TextDocument;
   languageId: string;
-  analysis: core.Analysis | null | undefined; // undefined = not computed for this version
+  version: number;
+  /**
+   * The text, until it is analysed (and for a document of neither language). Once analysed,
+   * the analysis holds it and edits wait in `pending`: the core re-parses from the changes,
+   * so a huge document's whole text is not rebuilt on every keystroke.
+   */
+  text: string | undefined;
+  pending: core.TextChange[];
+  analysis: core.Analysis | null | undefined; // undefined = never analysed; null = neither language
   analyzedVersion: number;
 }
 
@@ -24,14 +30,18 @@ export class DocumentStore {
     if (was) this.byId.delete(was.id);
     const id = this.nextId++;
     this.byId.set(id, uri);
-    this.entries.set(uri, { id, doc: TextDocument.create(uri, languageId, version, text), languageId, analysis: undefined, analyzedVersion: -1 });
+    this.entries.set(uri, { id, languageId, version, text: typeof text === 'string' ? text : '', pending: [], analysis: undefined, analyzedVersion: -1 });
   }
 
-  /** Applies LSP content changes (incremental or full). Out-of-range positions are clamped by TextDocument. */
-  change(uri: string, version: number, changes: { range?: core.Range; text: string }[]): boolean {
+  /** Records LSP content changes (incremental or full; out-of-range positions are clamped as editors expect). */
+  change(uri: string, version: number, changes: core.TextChange[]): boolean {
     const e = this.entries.get(uri);
     if (!e) return false;
-    e.doc = TextDocument.update(e.doc, changes as Parameters<typeof TextDocument.update>[1], version);
+    // (what is not a change, from a broken client, is left out)
+    const valid = Array.isArray(changes) ? changes.filter((c) => typeof c?.text === 'string' && (c.range === undefined || (typeof c.range === 'object' && c.range !== null))) : [];
+    if (e.analysis) for (const c of valid) e.pending.push(c);
+    else e.text = core.applyChanges(e.text ?? '', valid);
+    e.version = version;
     return true;
   }
 
@@ -52,27 +62,31 @@ export class DocumentStore {
   }
 
   version(uri: string): number | undefined {
-    return this.entries.get(uri)?.doc.version;
+    return this.entries.get(uri)?.version;
   }
 
   /** Number of lines of an open document (0 when not open). */
   lineCount(uri: string): number {
-    return this.entries.get(uri)?.doc.lineCount ?? 0;
+    const a = this.get(uri);
+    if (a) return core.lineCount(a);
+    const t = this.entries.get(uri)?.text;
+    return t === undefined ? 0 : core.splitLines(t).length;
   }
 
   text(uri: string): string | undefined {
-    return this.entries.get(uri)?.doc.getText();
+    const e = this.entries.get(uri);
+    return e && (this.get(uri)?.text ?? e.text);
   }
 
-  /** `p` moved into the document (line, then column within that line); O(log lines). */
+  /** `p` moved into the document (line, then column within that line). */
   clamp(uri: string, p: core.Position): core.Position {
-    const d = this.entries.get(uri)?.doc;
-    if (!d) return { line: 0, character: 0 };
+    const n = this.lineCount(uri);
+    if (!n) return { line: 0, character: 0 };
     // A broken client may send strings, NaN or fractions: those become integers first.
     const int = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? Math.floor(x) : 0);
-    const line = Math.max(0, Math.min(int(p?.line), d.lineCount - 1));
-    const start = d.offsetAt({ line, character: 0 });
-    const len = d.offsetAt({ line, character: Number.MAX_SAFE_INTEGER }) - start;
+    const line = Math.max(0, Math.min(int(p?.line), n - 1));
+    const a = this.get(uri);
+    const len = a ? core.lineLength(a, line) : core.splitLines(this.entries.get(uri)?.text ?? '')[line].text.length;
     return { line, character: Math.max(0, Math.min(int(p?.character), len)) };
   }
 
@@ -84,11 +98,17 @@ export class DocumentStore {
   get(uri: string): core.Analysis | null {
     const e = this.entries.get(uri);
     if (!e) return null;
-    if (e.analysis === undefined || e.analyzedVersion !== e.doc.version) {
-      const text = e.doc.getText();
-      e.analysis = e.analysis ? core.reanalyze(e.analysis, text) : core.analyze(e.languageId, uri, text);
-      e.analyzedVersion = e.doc.version;
+    if (e.analyzedVersion !== e.version || e.pending.length) {
+      if (e.analysis && e.pending.length) {
+        e.analysis = core.reanalyze(e.analysis, e.pending);
+        e.pending = [];
+      } else if (!e.analysis) {
+        // (a document of neither language is looked at again: an edit may make it one)
+        e.analysis = core.analyze(e.languageId, uri, e.text ?? '');
+        if (e.analysis) e.text = undefined;
+      }
+      e.analyzedVersion = e.version;
     }
-    return e.analysis;
+    return e.analysis ?? null;
   }
 }

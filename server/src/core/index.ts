@@ -7,7 +7,8 @@ import { iptablesService } from './iptables/service';
 import type { LanguageId, LanguageService } from './service';
 import type { Settings } from './settings';
 import { sysctlService } from './sysctl/service';
-import type { Finding } from './types';
+import { applyChanges, type TextChange } from './text';
+import type { Finding, Range } from './types';
 
 export * from './types';
 export { CODES, codeInfo, docsUrl, SEVERITY_RANK } from './codes';
@@ -16,7 +17,8 @@ export { detectLanguage, languageFromContent, languageFromName } from './detect'
 export type { LanguageId, LanguageService } from './service';
 export { configurationContribution, DEFAULT_SETTINGS, resolveSettings, SETTINGS_PREFIX, SETTINGS_SCHEMA } from './settings';
 export type { Settings } from './settings';
-export { splitLines } from './text';
+export { applyChanges, splitLines } from './text';
+export type { TextChange } from './text';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyService = LanguageService<any>;
@@ -31,7 +33,19 @@ export interface Analysis {
   lang: LanguageId;
   service: AnyService;
   doc: unknown;
-  text: string;
+  /** The document's text (read from the document: after an edit it may be built only when asked for). */
+  readonly text: string;
+}
+
+function bind(lang: LanguageId, service: AnyService, doc: unknown): Analysis {
+  return {
+    lang,
+    service,
+    doc,
+    get text(): string {
+      return (doc as { text: string }).text;
+    },
+  };
 }
 
 /** Parses `text` as the language the id, name or content says; null if neither language. */
@@ -39,13 +53,30 @@ export function analyze(languageId: string | undefined, uriOrPath: string | unde
   const lang = detectLanguage(languageId, uriOrPath, text);
   if (!lang) return null;
   const service = SERVICES[lang];
-  return { lang, service, doc: service.parse(text), text };
+  return bind(lang, service, service.parse(text));
 }
 
-/** Re-analyses after an edit, reusing the previous parse where the language can. */
-export function reanalyze(prev: Analysis, newText: string): Analysis {
-  const doc = prev.service.reparse ? prev.service.reparse(prev.doc, newText) : prev.service.parse(newText);
-  return { ...prev, doc, text: newText };
+/**
+ * Re-analyses after an edit, reusing the previous parse where the language can: `next` is
+ * the new text, or the editor's content changes to the previous one (applied in order).
+ */
+export function reanalyze(prev: Analysis, next: string | readonly TextChange[]): Analysis {
+  const s = prev.service;
+  if (typeof next !== 'string') {
+    if (s.edit) return bind(prev.lang, s, s.edit(prev.doc, next));
+    next = applyChanges(prev.text, next);
+  }
+  return bind(prev.lang, s, s.reparse ? s.reparse(prev.doc, next) : s.parse(next));
+}
+
+/** The number of lines of the analysed text (as an editor counts them: LF, CRLF and lone CR end a line). */
+export function lineCount(a: Analysis): number {
+  return (a.doc as { lines: unknown[] }).lines.length;
+}
+
+/** The length of line `n` (without its line break; 0 past the end). */
+export function lineLength(a: Analysis, n: number): number {
+  return (a.doc as { lines: { range: Range }[] }).lines[n]?.range.end.character ?? 0;
 }
 
 /**

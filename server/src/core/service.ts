@@ -2,6 +2,7 @@
 // every method is pure: a parsed document (and settings) in, plain data out.
 
 import type { Settings } from './settings';
+import type { TextChange } from './text';
 import type {
   CodeAction,
   CodeActionKind,
@@ -38,6 +39,12 @@ export interface LanguageService<D> {
    * exactly what `parse(newText)` would. The default implementation is a full parse.
    */
   reparse?(prev: D, newText: string): D;
+  /**
+   * Re-parse after an editor's content changes (applied in order), without building the
+   * whole new text where the language can; same result as `parse` of the changed text.
+   * Without it the core applies the changes to the text and calls `reparse`.
+   */
+  edit?(prev: D, changes: readonly TextChange[]): D;
   /**
    * The document's diagnostics are out: what `reparse` kept of the previous version
    * to patch analyses from may go (a later request computes afresh what it needs).

@@ -100,3 +100,141 @@ export function lineOfOffset(starts: ArrayLike<number>, off: number, last = star
   }
   return lo;
 }
+
+// ------------------------------------------------------------------ edits
+
+/** One content change as LSP sends it: `range` replaced by `text`, or (no range) the whole new text. */
+export interface TextChange {
+  range?: Range;
+  text: string;
+}
+
+/** A coordinate from a client: an integer, or 0 for anything else (NaN, strings …). */
+function coord(x: unknown): number {
+  return typeof x === 'number' && Number.isFinite(x) ? Math.floor(x) : 0;
+}
+
+/**
+ * The change's range with its ends in order and as integers (an editor may send the end
+ * first; vscode-languageserver-textdocument reads such a range forwards too).
+ */
+export function wellFormed(r: Range): Range {
+  const s = { line: coord(r?.start?.line), character: coord(r?.start?.character) };
+  const e = { line: coord(r?.end?.line), character: coord(r?.end?.character) };
+  return comparePos(s, e) <= 0 ? { start: s, end: e } : { start: e, end: s };
+}
+
+/**
+ * Offset of `p` in a text of `length` characters whose lines start at `starts`, clamped as
+ * editors expect (vscode-languageserver-textdocument's offsetAt): a line past the end is the
+ * end of the text, a column past the end of its line is the line's end before its line break.
+ * `isEol(i)`: the character at offset `i` is CR or LF.
+ */
+export function clampedOffset(starts: ArrayLike<number>, lineCount: number, length: number, p: Position, isEol: (i: number) => boolean): number {
+  if (p.line >= lineCount) return length;
+  if (p.line < 0) return 0;
+  const ls = starts[p.line];
+  if (p.character <= 0) return ls;
+  const next = p.line + 1 < lineCount ? starts[p.line + 1] : length;
+  let off = Math.min(ls + p.character, next);
+  while (off > ls && isEol(off - 1)) off--;
+  return off;
+}
+
+/** `text` after the changes, applied in order as editors send them (positions clamped, see {@link clampedOffset}). */
+export function applyChanges(text: string, changes: readonly TextChange[]): string {
+  for (const c of changes) {
+    if (!c.range) {
+      text = c.text;
+      continue;
+    }
+    const starts = [0];
+    for (const l of splitLines(text)) if (l.eol) starts.push(l.offset + l.text.length + l.eol.length);
+    const isEol = (i: number): boolean => text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13;
+    const r = wellFormed(c.range);
+    const from = clampedOffset(starts, starts.length, text.length, r.start, isEol);
+    const to = clampedOffset(starts, starts.length, text.length, r.end, isEol);
+    text = text.slice(0, from) + c.text + text.slice(Math.max(from, to));
+  }
+  return text;
+}
+
+/**
+ * A text kept as pieces of other strings (a slice of a long string shares its storage), so
+ * that an edit of a huge document makes no copy of the whole text. `toString()` builds the
+ * flat string once, when something asks for all of it.
+ */
+export class PieceText {
+  /** Past this many pieces an edit flattens the text (keeps slicing cheap). */
+  static readonly MAX_PIECES = 512;
+  readonly length: number;
+  readonly #parts: readonly string[];
+  /** End offset of each piece. */
+  readonly #ends: readonly number[];
+  #flat: string | undefined;
+
+  private constructor(parts: readonly string[], ends: readonly number[], flat?: string) {
+    this.#parts = parts;
+    this.#ends = ends;
+    this.length = ends.length ? ends[ends.length - 1] : 0;
+    this.#flat = flat;
+  }
+
+  static of(s: string): PieceText {
+    return s ? new PieceText([s], [s.length], s) : new PieceText([], [], '');
+  }
+
+  /** Index of the piece holding offset `off` (the last piece for the end of the text). */
+  #at(off: number): number {
+    return Math.min(this.#parts.length - 1, firstAtOrAfter(this.#ends.length, (i) => this.#ends[i], off + 1));
+  }
+
+  /** The characters [from, to) (clamped to the text). */
+  slice(from: number, to: number): string {
+    from = Math.max(0, from);
+    to = Math.min(this.length, to);
+    if (to <= from) return '';
+    if (this.#flat !== undefined) return this.#flat.slice(from, to);
+    let i = this.#at(from);
+    let out = '';
+    for (let at = from; at < to; i++) {
+      const start = this.#ends[i] - this.#parts[i].length;
+      const end = Math.min(to, this.#ends[i]);
+      out += this.#parts[i].slice(at - start, end - start);
+      at = end;
+    }
+    return out;
+  }
+
+  /** The text with [from, to) replaced by `insert` (offsets clamped); this one is unchanged. */
+  replace(from: number, to: number, insert: string): PieceText {
+    from = Math.min(Math.max(0, from), this.length);
+    to = Math.min(Math.max(from, to), this.length);
+    const parts: string[] = [];
+    const ends: number[] = [];
+    const push = (s: string): void => {
+      if (!s) return;
+      parts.push(s);
+      ends.push((ends.length ? ends[ends.length - 1] : 0) + s.length);
+    };
+    const n = this.#parts.length;
+    let i = 0;
+    for (; i < n && this.#ends[i] <= from; i++) push(this.#parts[i]);
+    if (i < n) push(this.#parts[i].slice(0, from - (this.#ends[i] - this.#parts[i].length)));
+    push(insert);
+    let j = i;
+    while (j < n && this.#ends[j] <= to) j++;
+    if (j < n) {
+      push(this.#parts[j].slice(to - (this.#ends[j] - this.#parts[j].length)));
+      j++;
+    }
+    for (; j < n; j++) push(this.#parts[j]);
+    const next = new PieceText(parts, ends);
+    return parts.length > PieceText.MAX_PIECES ? PieceText.of(next.toString()) : next;
+  }
+
+  toString(): string {
+    if (this.#flat === undefined) this.#flat = this.#parts.join('');
+    return this.#flat;
+  }
+}

@@ -27,7 +27,7 @@ export const ipt001Fixes: ActionProvider = (doc, range, findings) => {
     const text = lineText(doc, line);
     switch (fix) {
       case 'remove-bom':
-        if (doc.text.charCodeAt(0) === 0xfeff) out.push(action('Remove the byte order mark', [{ range: mkRange(0, 0, 1), newText: '' }], f));
+        if (doc.bom) out.push(action('Remove the byte order mark', [{ range: mkRange(0, 0, 1), newText: '' }], f));
         break;
       case 'line-endings': {
         // This line only: a quick-fix edits its own finding. The whole file is one

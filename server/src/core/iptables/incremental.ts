@@ -1,6 +1,9 @@
-// Incremental re-parse (LanguageService.reparse): after an edit, only the lines
-// the edit touched are parsed again; every other line keeps its node (the same
-// object when its line number did not change, a moved copy when it did).
+// Incremental re-parse (LanguageService.reparse from a new text, .edit from an
+// editor's content changes): after an edit, only the lines the edit touched are
+// parsed again; every other line keeps its node (the same object when its line
+// number did not change, a moved copy reading the same text when it did). An
+// edited document's text is kept as pieces (text.ts PieceText) and built only
+// when something reads `doc.text`.
 // The result is exactly what parseIptables(newText) returns (see
 // test/unit/incremental.test.ts); whenever an edit could change how OTHER lines
 // are read, this falls back to a full parse. The fast path needs:
@@ -18,7 +21,7 @@
 import type { BlankLine, ChainLine, CommandLine, CommentLine, CommitLine, ErrorLine, IptablesDocument, IptLine, ParseError, TableBlock, TableLine } from './ast';
 import { LazyCommand, parseIptables, splitArgs } from './parse';
 import type { Finding, Range } from '../types';
-import { detach, firstAtOrAfter, lineOfOffset } from '../text';
+import { applyChanges, clampedOffset, detach, firstAtOrAfter, lineOfOffset, PieceText, wellFormed, type TextChange } from '../text';
 
 /** parse.ts reads the header family from this many leading characters. */
 const HEADER_SPAN = 200;
@@ -27,12 +30,12 @@ interface Meta {
   /** Start offset of every line, plus a sentinel (text length + 1) at the end. */
   starts: Int32Array;
   /**
-   * Command lines from here on (but those parsed by an edit, which hold their own
-   * line) read their text from the current text; the lines above it from the text
-   * of the last full parse. An edit that moves lines points every line from here
-   * on at its new text, so that no older text stays alive.
+   * The document's text as pieces: slices of the text of the last full parse and the
+   * inserted texts. Line nodes an edit moves keep reading the text they were parsed
+   * from (the last full parse's, or their own line), so no version's whole text is
+   * ever built unless something asks for `doc.text`.
    */
-  pinnedFrom: number;
+  pieces: PieceText;
 }
 
 const meta = new WeakMap<IptablesDocument, Meta>();
@@ -50,7 +53,7 @@ function metaOf(doc: IptablesDocument): Meta {
       pos = nl < 0 ? t.length + 1 : nl + 1;
     }
     starts[n] = t.length + 1;
-    m = { starts, pinnedFrom: Infinity };
+    m = { starts, pieces: PieceText.of(t) };
     meta.set(doc, m);
   }
   return m;
@@ -59,12 +62,56 @@ function metaOf(doc: IptablesDocument): Meta {
 /** Start offset of every line plus a sentinel (text length + 1), for a document this module has seen (LF or no line endings; read only). */
 export const knownLineStartOffsets = (doc: IptablesDocument): Int32Array | undefined => meta.get(doc)?.starts;
 
+/** The characters [from, to) of the document's text, read from its pieces when an edit made it (no whole text is built). */
+export function textRange(doc: IptablesDocument, from: number, to: number): string {
+  const m = meta.get(doc);
+  return m ? m.pieces.slice(from, to) : doc.text.slice(from, to);
+}
+
+/** The length of the document's text (without building it). */
+export function textLength(doc: IptablesDocument): number {
+  return meta.get(doc)?.pieces.length ?? doc.text.length;
+}
+
 /** Re-parses `text` reusing `prev` where that gives the same result as a full parse. */
 export function reparseIptables(prev: IptablesDocument, text: string): IptablesDocument {
-  // (an edit that keeps the length: the common prefix answers both questions, one pass over the text)
-  const prefix = text.length === prev.text.length ? commonPrefix(prev.text, text) : -1;
-  if (prefix === text.length) return prev;
-  return incremental(prev, text, prefix) ?? parseIptables(text);
+  if (!fastPathFile(prev)) return parseIptables(text);
+  const old = prev.text;
+  const p = commonPrefix(old, text);
+  if (p === text.length && p === old.length) return prev;
+  const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+  return incremental(prev, p, old.length - s, text.slice(p, text.length - s)) ?? parseIptables(text);
+}
+
+/**
+ * Re-parses after LSP content changes (applied in order), reusing `prev` where that gives
+ * the same result as a full parse. The new text is never built for an edit the fast path
+ * takes: the edited lines are read from the old text's pieces and the change.
+ */
+export function editIptables(prev: IptablesDocument, changes: readonly TextChange[]): IptablesDocument {
+  let doc = prev;
+  for (const c of changes) doc = c.range ? editOnce(doc, c.range, c.text) : parseIptables(c.text);
+  return doc;
+}
+
+function editOnce(prev: IptablesDocument, range: Range, insert: string): IptablesDocument {
+  if (!fastPathFile(prev)) return parseIptables(applyChanges(prev.text, [{ range, text: insert }]));
+  const m = metaOf(prev);
+  const S = m.starts;
+  const n = S.length - 1;
+  const len = m.pieces.length;
+  // LF only: the one line break of line l is at S[l + 1] - 1
+  const isEol = (i: number): boolean => S[lineOf(S, i) + 1] === i + 1 && i < len;
+  const r = wellFormed(range);
+  const from = clampedOffset(S, n, len, r.start, isEol);
+  const to = Math.max(from, clampedOffset(S, n, len, r.end, isEol));
+  if (from === to && !insert) return prev;
+  return incremental(prev, from, to, insert) ?? parseIptables(m.pieces.replace(from, to, insert).toString());
+}
+
+/** A document the fast path can re-parse at all: LF line endings (or none) and no byte order mark. */
+function fastPathFile(prev: IptablesDocument): boolean {
+  return !prev.bom && (prev.eol === 'lf' || prev.eol === 'none');
 }
 
 // ------------------------------------------------------------------ the diff
@@ -111,28 +158,25 @@ function standalone(s: string): boolean {
   return true;
 }
 
-/** `prefix`: the length of the common prefix of the two texts when known, else -1. */
-function incremental(prev: IptablesDocument, text: string, prefix: number): IptablesDocument | null {
-  const old = prev.text;
-  if (prev.bom || (prev.eol !== 'lf' && prev.eol !== 'none')) return null;
+/** The old text's [from, to) replaced by `insert` (an LF or one-line document without BOM). */
+function incremental(prev: IptablesDocument, from: number, to: number, insert: string): IptablesDocument | null {
+  if (!fastPathFile(prev)) return null;
+  const m = metaOf(prev);
+  const old = m.pieces;
   const head = /^#[^\n]*?\b(ip6?tables)(?:-nft|-legacy)?-save\b/.exec(old.slice(0, HEADER_SPAN));
   if (!head) return null;
   const family: IptablesDocument['family'] = head[1] === 'ip6tables' ? 'ipv6' : 'ipv4';
   if (prev.family !== family) return null;
 
-  const p = prefix >= 0 ? prefix : commonPrefix(old, text);
-  if (p < HEADER_SPAN) return null;
-  const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
-  const lenDelta = text.length - old.length;
-  for (let i = p; i < text.length - s; i++) if (text.charCodeAt(i) === 13) return null;
+  if (from < HEADER_SPAN) return null;
+  if (insert.includes('\r')) return null;
+  const lenDelta = insert.length - (to - from);
 
-  const m = metaOf(prev);
   const S = m.starts;
-  const a = lineOf(S, p);
-  const bOld = lineOf(S, old.length - s);
-  // the touched region: old lines a..bOld = text[S[a], regionEnd)
-  const regionEnd = S[bOld + 1] - 1 + lenDelta;
-  const region = text.slice(S[a], regionEnd);
+  const a = lineOf(S, from);
+  const bOld = lineOf(S, to);
+  // the touched region: old lines a..bOld, with [from, to) replaced
+  const region = old.slice(S[a], from) + insert + old.slice(to, S[bOld + 1] - 1);
   const newLines = region.split('\n');
   const k = newLines.length;
   const delta = k - (bOld - a + 1);
@@ -140,9 +184,6 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
   // the table the region is in
   const t = prev.tables.find((x) => x.startLine < a && x.commitLine !== undefined && bOld < x.commitLine);
   if (!t) return null;
-  // lines moved by an earlier edit above this one are pointed at the new text too (in this table only)
-  const from = delta ? Math.min(a, m.pinnedFrom) : a;
-  if (from <= t.startLine) return null;
   for (let l = a; l <= bOld; l++) {
     const line = prev.lines[l];
     if (line.kind === 'command' ? line.command === 'N' : line.kind !== 'blank' && line.kind !== 'comment' && line.kind !== 'error') return null;
@@ -196,17 +237,16 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
   /** The command nodes below the edit, in line order (collected while moving them: no node is read again). */
   const movedCommands: CommandLine[] = [];
   if (delta === 0) {
-    lines = prev.lines.slice(); // `from` is `a` here: nothing to re-point
+    lines = prev.lines.slice();
     for (let i = 0; i < k; i++) lines[a + i] = fresh[i];
   } else {
-    lines = prev.lines.slice(0, from);
-    for (let i = from; i < a; i++) lines.push(repoint(prev.lines[i], text, S[i]));
+    lines = prev.lines.slice(0, a);
     for (let i = 0; i < k; i++) lines.push(fresh[i]);
     for (let i = bOld + 1; i < prev.lines.length; i++) {
       const was = prev.lines[i];
-      const to = moveLine(was, text, delta, S[i] + lenDelta);
-      lines.push(to);
-      if (was.kind === 'command') movedCommands.push(to as CommandLine);
+      const moved = moveLine(was, delta, old, S[i]);
+      lines.push(moved);
+      if (was.kind === 'command') movedCommands.push(moved as CommandLine);
     }
   }
   /**
@@ -224,18 +264,16 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
   const at = (l: number): IptLine => lines[l >= a ? l + delta : l];
   const tables: TableBlock[] = prev.tables.map((x) => {
     if (x === t) {
-      const cf = firstCommandAtOrAfter(x.commands, from);
       const ci0 = firstCommandAtOrAfter(x.commands, a);
       const ci1 = firstCommandAtOrAfter(x.commands, bOld + 1);
-      let commands: CommandLine[] = x.commands.slice(0, cf);
-      for (let i = cf; i < ci0; i++) commands.push(lines[x.commands[i].line] as CommandLine);
+      let commands: CommandLine[] = x.commands.slice(0, ci0);
       for (const f of fresh) if (f.kind === 'command') commands.push(f);
       if (delta) {
         const below = movedBetween(bOld + 1 + delta, x.endLine + delta, x.commands.length - ci1);
         if (below) commands = commands.concat(below);
         else for (let i = ci1; i < x.commands.length; i++) commands.push(at(x.commands[i].line) as CommandLine);
       } else if (ci1 < x.commands.length) commands = commands.concat(x.commands.slice(ci1));
-      const chains = delta ? x.chains.map((c) => (c.line < from ? c : moveChain(c, at, c.line < a ? 0 : delta))) : x.chains;
+      const chains = delta ? x.chains.map((c) => (c.line < a ? c : moveChain(c, at, delta))) : x.chains;
       const nt: TableBlock = { name: x.name, startLine: x.startLine, endLine: x.endLine + delta, header: x.header, chains, commands };
       nt.commitLine = x.commitLine! + delta;
       return nt;
@@ -258,7 +296,8 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
   for (const e of miniErrors) errors.push(e);
   for (let i = e1; i < errs.length; i++) errors.push(delta ? moveError(errs[i], delta, bOld) : errs[i]);
 
-  const doc: IptablesDocument = { text, lines, tables, errors, family, bom: false, eol: text.includes('\n') ? 'lf' : 'none' };
+  const pieces = old.replace(from, to, insert);
+  const doc: IptablesDocument = new EditedDocument(pieces, lines, tables, errors, family, lines.length > 1 ? 'lf' : 'none');
 
   // ---- line starts of the new text
   const starts = new Int32Array(lines.length + 1);
@@ -269,9 +308,9 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
     o += newLines[i].length + 1;
   }
   for (let i = bOld + 1; i <= prev.lines.length; i++) starts[i + delta] = S[i] + lenDelta;
-  meta.set(doc, { starts, pinnedFrom: delta ? from : m.pinnedFrom });
+  meta.set(doc, { starts, pieces });
   lineEdits.delete(prev); // keep at most one previous document alive
-  lineEdits.set(doc, { prev, first: a, after: bOld, delta, repointed: from });
+  lineEdits.set(doc, { prev, first: a, after: bOld, delta, repointed: a });
 
   // ---- a structural edit? (then analyses can patch the previous version's results)
   edits.delete(prev); // keep at most one previous document alive
@@ -312,7 +351,7 @@ function incremental(prev: IptablesDocument, text: string, prefix: number): Ipta
   // (the edit took out and put in `-A` lines only, so the table's other commands are the previous ones)
   if (!onlyANP(t)) return doc;
   simpleTables.set(next, true);
-  edits.set(doc, { prev, table: t, next, replaced: [], first: a, after: bOld, delta, repointed: from, removed, added });
+  edits.set(doc, { prev, table: t, next, replaced: [], first: a, after: bOld, delta, repointed: a, removed, added });
   return doc;
 }
 
@@ -483,18 +522,12 @@ function moveError(e: ParseError, delta: number, after: number): ParseError {
   return out;
 }
 
-/** Line `l` (above the edit) with its text read from `text` (commands and split error lines; others keep theirs). */
-function repoint(l: IptLine, text: string, start: number): IptLine {
-  if (l.kind === 'command' || (l.kind === 'error' && l.tokens)) return moveLine(l, text, 0, start);
-  return l;
-}
-
-/** `start`: where the line starts in `text`. */
-function moveLine(l: IptLine, text: string, delta: number, start: number): IptLine {
+/** Line `l` moved `delta` lines down; `start`: where it starts in `old` (the text it was read from). */
+function moveLine(l: IptLine, delta: number, old: PieceText, start: number): IptLine {
   const line = l.line + delta;
   switch (l.kind) {
     case 'command': {
-      const to = (l as LazyCommand).moved(text, delta, start);
+      const to = (l as LazyCommand).moved(delta);
       if (carrying.length) carryMemos(l, to, delta);
       return to;
     }
@@ -511,7 +544,7 @@ function moveLine(l: IptLine, text: string, delta: number, start: number): IptLi
     case 'error': {
       const el: ErrorLine = { kind: 'error', line, range: moveRange(l.range, delta), message: l.message };
       // tokens carry their line: split the line again, as the parser does
-      if (l.tokens) el.tokens = splitArgs(text.slice(start, start + l.range.end.character), line, 0);
+      if (l.tokens) el.tokens = splitArgs(old.slice(start, start + l.range.end.character), line, 0);
       return el;
     }
   }
@@ -539,4 +572,25 @@ function firstErrorAtOrAfter(errs: ParseError[], line: number): number {
 
 function firstCommandAtOrAfter(cmds: CommandLine[], line: number): number {
   return firstAtOrAfter(cmds.length, (i) => cmds[i].line, line);
+}
+
+// ------------------------------------------------------- edited documents
+
+/** A document an edit made: its text is kept as pieces and built only when read. */
+class EditedDocument implements IptablesDocument {
+  readonly bom = false;
+  readonly #pieces: PieceText;
+  constructor(
+    pieces: PieceText,
+    public lines: IptLine[],
+    public tables: TableBlock[],
+    public errors: ParseError[],
+    public family: IptablesDocument['family'],
+    public eol: IptablesDocument['eol'],
+  ) {
+    this.#pieces = pieces;
+  }
+  get text(): string {
+    return this.#pieces.toString();
+  }
 }

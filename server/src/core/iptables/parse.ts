@@ -1665,9 +1665,9 @@ export class LazyCommand implements CommandLine {
   peek(): CommandLine {
     return this.#full ?? this.build();
   }
-  /** This line `lines` lines further down, in `text` at offset `start` (incremental reparse). */
-  moved(text: string, lines: number, start: number): LazyCommand {
-    return new LazyCommand(this.line + lines, this.table, this.command, text, start, start + this.#end - this.#start, this.#col0, this.#family, this.chainName, this.targetName, this.targetKind, this.hasRule, this.ipVersion);
+  /** This line `lines` lines further down, reading the same text (incremental reparse). */
+  moved(lines: number): LazyCommand {
+    return new LazyCommand(this.line + lines, this.table, this.command, this.#text, this.#start, this.#end, this.#col0, this.#family, this.chainName, this.targetName, this.targetKind, this.hasRule, this.ipVersion);
   }
   get range(): Range {
     return rng(this.line, 0, this.#end - this.#start);

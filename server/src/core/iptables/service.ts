@@ -7,7 +7,7 @@ import type { IptablesDocument } from './ast';
 import { completion } from './completion';
 import { diagnose } from './diagnostics';
 import { hover } from './hover';
-import { releasePrevious, reparseIptables } from './incremental';
+import { editIptables, releasePrevious, reparseIptables } from './incremental';
 import { codeLensRanges, codeLenses, codeLensTitle, inlayHints } from './inlay';
 import { definition, prepareRename, references, rename } from './navigation';
 import { parseIptables } from './parse';
@@ -17,6 +17,7 @@ export const iptablesService: LanguageService<IptablesDocument> = {
   id: 'iptables',
   parse: parseIptables,
   reparse: reparseIptables,
+  edit: editIptables,
   settle: releasePrevious,
   diagnose,
   hover: (doc, at) => hover(doc, at),

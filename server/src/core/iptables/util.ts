@@ -2,7 +2,8 @@
 
 import type { Position } from '../types';
 import type { IptablesDocument, IptLine } from './ast';
-import { knownLineStartOffsets } from './incremental';
+import { knownLineStartOffsets, textLength, textRange } from './incremental';
+import { LazyCommand } from './parse';
 
 const starts = new WeakMap<IptablesDocument, ArrayLike<number>>();
 
@@ -40,17 +41,22 @@ export function lineStarts(doc: IptablesDocument): ArrayLike<number> {
 export function lineText(doc: IptablesDocument, n: number): string {
   const s = lineStarts(doc);
   if (n < 0 || n >= s.length) return '';
-  let end = n + 1 < s.length ? s[n + 1] : doc.text.length;
-  const t = doc.text;
-  if (end > s[n] && t.charCodeAt(end - 1) === 10) end--;
-  if (end > s[n] && t.charCodeAt(end - 1) === 13) end--;
-  return t.slice(s[n], end);
+  const line = doc.lines[n];
+  if (line instanceof LazyCommand) return line.text;
+  if (line?.kind === 'comment' && !doc.bom) return line.text;
+  // (an edited document reads the line from its pieces: its whole text is not built)
+  const t = textRange(doc, s[n], n + 1 < s.length ? s[n + 1] : textLength(doc));
+  let end = t.length;
+  if (end > 0 && t.charCodeAt(end - 1) === 10) end--;
+  if (end > 0 && t.charCodeAt(end - 1) === 13) end--;
+  return t.slice(0, end);
 }
 
 /** The end-of-line sequence after line `n`: '\n', '\r\n', '\r' or ''. */
 export function lineEol(doc: IptablesDocument, n: number): string {
   const s = lineStarts(doc);
   if (n + 1 >= s.length) return '';
+  if (doc.eol === 'lf') return '\n';
   const t = doc.text;
   const end = s[n + 1];
   if (t.charCodeAt(end - 1) === 10) return t.charCodeAt(end - 2) === 13 ? '\r\n' : '\n';
@@ -64,5 +70,5 @@ export function lineAt(doc: IptablesDocument, line: number): IptLine | undefined
 
 export function offsetAt(doc: IptablesDocument, p: Position): number {
   const s = lineStarts(doc);
-  return (s[p.line] ?? doc.text.length) + p.character;
+  return (s[p.line] ?? textLength(doc)) + p.character;
 }

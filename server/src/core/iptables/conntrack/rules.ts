@@ -17,7 +17,7 @@ import type { TableGraph } from '../chains';
 import type { DiagnosticRule } from '../diagnostics';
 import { findOption, getModule } from '../modules';
 import { LazyCommand, peekCommand } from '../parse';
-import { lineEdit } from '../incremental';
+import { lineEdit, textLength, textRange } from '../incremental';
 import { lineStarts } from '../util';
 import { hasPorts, intersects, mirrorConds, subset, type Conds } from './conds';
 import { analysis, entryChains, filterRoot, isNotrack, policyLine, stateListOption, walk, type Analysis, type DropHit, type Hook, type NotrackClass } from './model';
@@ -58,7 +58,7 @@ function linesWith(doc: IptablesDocument, needle: string): number[] {
   if (!m) found.set(doc, (m = new Map()));
   let out = m.get(needle);
   if (!out) {
-    out = patchedLinesWith(doc, needle) ?? scanLinesWith(doc, needle, 0, doc.text.length);
+    out = patchedLinesWith(doc, needle) ?? scanLinesWith(doc, needle, 0, textLength(doc));
     m.set(needle, out);
   }
   return out;
@@ -68,7 +68,7 @@ function linesWith(doc: IptablesDocument, needle: string): number[] {
 function scanLinesWith(doc: IptablesDocument, needle: string, from: number, to: number): number[] {
   const starts = lineStarts(doc);
   const out: number[] = [];
-  const t = from > 0 || to < doc.text.length ? doc.text.slice(from, to) : doc.text;
+  const t = from > 0 || to < textLength(doc) ? textRange(doc, from, to) : doc.text;
   let line = from > 0 ? lineOfOffset(starts, from) : 0;
   for (let i = t.indexOf(needle); i >= 0; i = t.indexOf(needle, i + needle.length)) {
     while (line + 1 < starts.length && starts[line + 1] <= i + from) line++;
@@ -103,7 +103,7 @@ function patchedLinesWith(doc: IptablesDocument, needle: string): number[] | und
   } else {
     // a match lies inside one line (the needle has no line break): search the edited lines alone
     const starts = lineStarts(doc);
-    for (const l of scanLinesWith(doc, needle, starts[e.first], last + 1 < starts.length ? starts[last + 1] : doc.text.length)) out.push(l);
+    for (const l of scanLinesWith(doc, needle, starts[e.first], last + 1 < starts.length ? starts[last + 1] : textLength(doc))) out.push(l);
   }
   for (; i < prev.length; i++) if (prev[i] > e.after) out.push(prev[i] + e.delta);
   return out;

@@ -8,14 +8,14 @@ import type { TableGraph } from '../chains';
 import { findOption, getModule } from '../modules';
 import { peekCommand } from '../parse';
 import type { Range, TextEdit } from '../../types';
-import { knownLineStartOffsets } from '../incremental';
+import { knownLineStartOffsets, textRange } from '../incremental';
 import { lineEol, lineText } from '../util';
 import { genericLetter } from './conds';
 
 /** The text of line `n` (without its line ending), from the re-parse's line offsets when it has them. */
 export function textOfLine(doc: IptablesDocument, n: number): string {
   const s = knownLineStartOffsets(doc);
-  if (s && !doc.bom && (doc.eol === 'lf' || doc.eol === 'none') && n >= 0 && n + 1 < s.length) return doc.text.slice(s[n], s[n + 1] - 1);
+  if (s && !doc.bom && (doc.eol === 'lf' || doc.eol === 'none') && n >= 0 && n + 1 < s.length) return textRange(doc, s[n], s[n + 1] - 1);
   return lineText(doc, n);
 }
 
