@@ -173,8 +173,8 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
     // every node below the edit moved: this table's and the tables' further down
     const d = e.delta;
     const after = e.after;
-    // new line of a node that has a new node, else -1 (the edited lines are taken out below)
-    const moved = (line: number): number => (line > after ? line + d : line >= e.repointed && line < e.first ? line : -1);
+    // new line of a node that has a new node (one below the edit), else -1 (the edited lines are taken out below)
+    const moved = (line: number): number => (line > after ? line + d : -1);
     for (const t of g.tables) {
       if (t !== tg && t.table.startLine < e.table.startLine) continue;
       const block = t === tg ? e.next : doc.tables[e.prev.tables.indexOf(t.table)];
@@ -191,14 +191,14 @@ function patched(doc: IptablesDocument): ChainGraph | undefined {
         const rules = c.rules;
         // with lines added or taken out the tables hold -A, -N and -P lines only: rules in line order
         const n = rules.length;
-        if (n && rules[n - 1].line >= e.repointed) {
+        if (n && rules[n - 1].line >= e.first) {
           for (let i = 0; i < n; i++) {
             const to = moved(rules[i].line);
             if (to >= 0) rules[i] = doc.lines[to] as CommandLine;
           }
         }
-        // (references all above the re-pointed lines keep their nodes: skipped without reading them)
-        if (c.refsTop >= e.repointed) {
+        // (references all above the edit keep their nodes: skipped without reading them)
+        if (c.refsTop >= e.first) {
           const refs = c.refs;
           let last = -1;
           for (let i = 0; i < refs.length; i++) {

@@ -310,7 +310,7 @@ function incremental(prev: IptablesDocument, from: number, to: number, insert: s
   for (let i = bOld + 1; i <= prev.lines.length; i++) starts[i + delta] = S[i] + lenDelta;
   meta.set(doc, { starts, pieces });
   lineEdits.delete(prev); // keep at most one previous document alive
-  lineEdits.set(doc, { prev, first: a, after: bOld, delta, repointed: a });
+  lineEdits.set(doc, { prev, first: a, after: bOld, delta });
 
   // ---- a structural edit? (then analyses can patch the previous version's results)
   edits.delete(prev); // keep at most one previous document alive
@@ -325,7 +325,7 @@ function incremental(prev: IptablesDocument, from: number, to: number, insert: s
       if (o.chainName !== n.chainName || o.hasRule !== n.hasRule || o.ipVersion !== n.ipVersion) return doc;
       replaced.push([o, n]);
     }
-    edits.set(doc, { prev, table: t, next, replaced, first: a, after: bOld, delta: 0, repointed: a, removed: [], added: [] });
+    edits.set(doc, { prev, table: t, next, replaced, first: a, after: bOld, delta: 0, removed: [], added: [] });
     // (`-A` lines replaced by `-A` lines: the table keeps its kinds of commands)
     const simple = simpleTables.get(t);
     if (simple !== undefined) simpleTables.set(next, simple);
@@ -351,7 +351,7 @@ function incremental(prev: IptablesDocument, from: number, to: number, insert: s
   // (the edit took out and put in `-A` lines only, so the table's other commands are the previous ones)
   if (!onlyANP(t)) return doc;
   simpleTables.set(next, true);
-  edits.set(doc, { prev, table: t, next, replaced: [], first: a, after: bOld, delta, repointed: a, removed, added });
+  edits.set(doc, { prev, table: t, next, replaced: [], first: a, after: bOld, delta, removed, added });
   return doc;
 }
 
@@ -360,17 +360,15 @@ function incremental(prev: IptablesDocument, from: number, to: number, insert: s
 /**
  * Any edit the fast path re-parsed: lines `first`..`after` of `prev` were
  * replaced (by lines `first`..`after + delta` of the new document), the lines
- * below moved by `delta` (new nodes: `doc.lines[line + delta]`), and the command
- * lines from `repointed` up to `first` have new nodes at the same line. Every
- * other line node is the same object. Per-line analyses can patch the previous
- * version's result with it.
+ * below moved by `delta` (new nodes: `doc.lines[line + delta]`). Every line
+ * above is the same object. Per-line analyses can patch the previous version's
+ * result with it.
  */
 export interface LineEdit {
   prev: IptablesDocument;
   first: number;
   after: number;
   delta: number;
-  repointed: number;
 }
 
 const lineEdits = new WeakMap<IptablesDocument, LineEdit>();
@@ -380,12 +378,11 @@ export function lineEdit(doc: IptablesDocument): LineEdit | undefined {
   return lineEdits.get(doc);
 }
 
-/** The node of `doc` for `cmd` of the previous version (moved or re-pointed); undefined for an edited line. */
+/** The node of `doc` for `cmd` of the previous version (itself above the edit, moved below it); undefined for an edited line. */
 export function nodeAfterEdit<T extends IptLine>(doc: IptablesDocument, e: LineEdit, cmd: T): T | undefined {
   const l = cmd.line;
   if (l > e.after) return doc.lines[l + e.delta] as T;
-  if (l >= e.first) return undefined;
-  return l >= e.repointed ? (doc.lines[l] as T) : cmd;
+  return l >= e.first ? undefined : cmd;
 }
 
 /**
@@ -406,8 +403,6 @@ export interface StructuralEdit {
   /** Lines of `prev` after `after` are now `delta` lines further down (new nodes: `doc.lines[line + delta]`). */
   after: number;
   delta: number;
-  /** Lines from `repointed` up to the edit have new nodes at the same line (`doc.lines[line]`). */
-  repointed: number;
   /** With `delta` ≠ 0: the `-A` lines the edit took out and put in (the table then has only -A, -N and -P lines). */
   removed: CommandLine[];
   added: CommandLine[];
