@@ -562,10 +562,43 @@ function positionOf(text: string, off: number): { line: number; character: numbe
  * The property behind checkReanalyze: a generated file, any slice of it (up to 40 characters)
  * replaced by a generated line, a line with its end, or a fragment that changes the structure.
  */
-export function reanalyzeProperty(lang: LanguageId, file: fc.Arbitrary<string>, line: fc.Arbitrary<string>) {
+export function reanalyzeProperty(lang: LanguageId, file: fc.Arbitrary<string>, line: fc.Arbitrary<string>, skip = 0) {
   const fragments = fc.constantFrom('', '\n', '\r\n', '\r', ' ', '"', '#', 'COMMIT\n', '*nat\n', '-A INPUT -j ACCEPT\n');
   return fc.property(file, fc.nat(), fc.nat(40), fc.oneof(line, line.map((l) => l + '\n'), fragments), (text, at, len, insert) => {
-    const from = text.length ? at % (text.length + 1) : 0;
+    // (`skip`: edits start at or after this offset, when there is text after it)
+    const from = text.length > skip ? skip + (at % (text.length - skip + 1)) : text.length ? at % (text.length + 1) : 0;
     checkReanalyze(lang, text, from, Math.min(text.length, from + len), insert);
+  });
+}
+
+/**
+ * Several content changes in one notification (multi-cursor edits, a formatter's edits), each
+ * relative to the text the previous ones left, re-analysed from the changes: the same as a
+ * fresh analysis of the text they give. Positions are any line (from `firstLine`) and column
+ * near the text (clamped as editors do), ranges mostly over a line or two and here and there
+ * written end first.
+ */
+export function changesProperty(lang: LanguageId, file: fc.Arbitrary<string>, line: fc.Arbitrary<string>, firstLine = 0) {
+  // (mostly within a line or two: edits that span many lines mostly take in a line the fast path leaves)
+  const range = fc
+    .tuple(fc.nat(firstLine ? 10 : 40), fc.nat(90), fc.oneof({ weight: 4, arbitrary: fc.nat(1) }, { weight: 1, arbitrary: fc.nat(40) }), fc.nat(90), fc.boolean())
+    .map(([l, c, d, c2, flip]) => {
+      const start = { line: l + firstLine, character: c };
+      const end = { line: l + firstLine + d, character: c2 };
+      return flip ? { start: end, end: start } : { start, end };
+    });
+  const change = fc.record({ range, text: fc.oneof(line, line.map((l) => l + '\n'), fc.constantFrom('', '\n', 'x')) });
+  return fc.property(file, fc.array(change, { minLength: 1, maxLength: 4 }), (text, changes) => {
+    const a = core.analyze(lang, undefined, text)!;
+    core.diagnose(a, core.DEFAULT_SETTINGS);
+    const next = core.applyChanges(text, changes);
+    const edited = core.reanalyze(a, changes);
+    const fresh = core.analyze(lang, undefined, next)!;
+    assert.equal(edited.text, next);
+    const view = (x: Analysis): unknown => ({
+      findings: core.diagnose(x, core.DEFAULT_SETTINGS).map((f) => [f.code, f.severity, f.range, f.message]),
+      tokens: x.service.semanticTokens(x.doc).map((t) => [t.line, t.character, t.length, t.type]),
+    });
+    assert.deepEqual(view(edited), view(fresh), `changes ${JSON.stringify(changes)}`);
   });
 }

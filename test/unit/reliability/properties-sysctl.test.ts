@@ -9,7 +9,7 @@ import { resolveSettings, SERVICES, type Settings } from '../../../server/src/co
 import type { SysctlDocument } from '../../../server/src/core/sysctl/ast';
 import { SYSCTL_CODES } from '../../../server/src/core/sysctl/codes';
 import { sysctlFile, sysctlLine } from './gen';
-import { checkAllFeatures, checkFixes, newFixStats, reanalyzeProperty, printSysctl } from './lib';
+import { changesProperty, checkAllFeatures, checkFixes, newFixStats, reanalyzeProperty, printSysctl } from './lib';
 import { params, runs } from './gen';
 
 const service = SERVICES.sysctl;
@@ -59,4 +59,8 @@ test('sysctl: quick-fixes keep the file parseable and edit only their finding; s
 
 test('sysctl: re-analysing after an edit (incremental) tells exactly what a fresh analysis tells', () => {
   fc.assert(reanalyzeProperty('sysctl', sysctlFile, sysctlLine), params(runs(4_000)));
+});
+
+test('sysctl: several content changes in one notification, re-analysed from the changes, tell what a fresh analysis tells', () => {
+  fc.assert(changesProperty('sysctl', sysctlFile, sysctlLine), params(runs(2_000)));
 });
