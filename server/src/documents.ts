@@ -73,11 +73,6 @@ export class DocumentStore {
     return t === undefined ? 0 : core.splitLines(t).length;
   }
 
-  text(uri: string): string | undefined {
-    const e = this.entries.get(uri);
-    return e && (this.get(uri)?.text ?? e.text);
-  }
-
   /** `p` moved into the document (line, then column within that line). */
   clamp(uri: string, p: core.Position): core.Position {
     const n = this.lineCount(uri);
