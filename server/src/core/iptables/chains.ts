@@ -50,9 +50,11 @@ export interface TableGraph {
   chains: Map<string, ChainInfo>;
   /** Rules in the table after restore. */
   ruleCount: number;
-  /** Worst-case evaluations per chain name, filled on first use. */
+  /** Worst-case evaluations by chain `order`, filled on first use. */
+  evalArr?: (Evaluation | undefined)[];
+  /** The same by chain name, made when asked for (see evaluations()). */
   evals?: Map<string, Evaluation>;
-  /** Chains an edit changed (see patched()): `evals` lacks them until the next use. */
+  /** Chains an edit changed (see patched()): `evalArr` lacks them until the next use. */
   evalsStale?: Set<ChainInfo>;
   /** A chain of `evals` closes a loop. */
   evalsLoop?: boolean;
@@ -277,10 +279,11 @@ function lastDecl(tg: TableGraph): number {
 
 /** Drops the worst cases of `c` and of every chain that reaches it (they are computed again on use). */
 function staleAbove(tg: TableGraph, c: ChainInfo): void {
-  const ev = tg.evals;
+  const ev = tg.evalArr;
   if (!ev) return;
+  tg.evals = undefined;
   if (tg.evalsLoop) {
-    tg.evals = undefined; // with loops the numbers depend on the walk order: compute all again
+    tg.evalArr = undefined; // with loops the numbers depend on the walk order: compute all again
     tg.evalsStale = undefined;
     return;
   }
@@ -289,7 +292,7 @@ function staleAbove(tg: TableGraph, c: ChainInfo): void {
   stale.add(c);
   while (todo.length) {
     const x = todo.pop()!;
-    ev.delete(x.name);
+    ev[x.order] = undefined;
     for (const r of x.refs) {
       const p = r.chainName === undefined ? undefined : tg.chains.get(r.chainName);
       if (p && !stale.has(p)) {
@@ -524,16 +527,19 @@ function ruleText(cmd: CommandLine): string {
 
 /**
  * Worst-case evaluations for every chain of the table (iterative DFS with
- * memo; a back edge — a loop — counts 0).
+ * memo; a back edge — a loop — counts 0). The walk keeps its state in arrays
+ * by chain order, not in maps by name: on 40,000 chains the name lookups were
+ * most of its time (each one reads a string somewhere else in memory).
  */
-export function evaluations(g: TableGraph): Map<string, Evaluation> {
-  if (g.evals && !g.evalsStale) return g.evals;
-  const partial = g.evals;
-  const memo = partial ?? new Map<string, Evaluation>();
+function computeEvaluations(g: TableGraph): (Evaluation | undefined)[] {
+  const n = g.chains.size;
+  const partial = g.evalArr !== undefined && g.evalsStale !== undefined;
+  const memo: (Evaluation | undefined)[] = partial ? g.evalArr! : [];
+  while (memo.length < n) memo.push(undefined);
   // after an edit only the stale chains are walked (without loops the order does not matter)
-  const roots: Iterable<ChainInfo> = partial && g.evalsStale ? g.evalsStale : g.chains.values();
+  const roots: Iterable<ChainInfo> = partial ? g.evalsStale! : g.chains.values();
   let loop = false;
-  const onStack = new Set<ChainInfo>();
+  const onStack = new Uint8Array(n);
   interface Frame {
     c: ChainInfo;
     i: number;
@@ -543,35 +549,35 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
   }
   const stack: Frame[] = [];
   for (const root of roots) {
-    if (memo.has(root.name)) continue;
-    onStack.add(root);
+    if (memo[root.order]) continue;
+    onStack[root.order] = 1;
     stack.push({ c: root, i: 0, best: 0, via: undefined, loop: false });
     while (stack.length) {
       const f = stack[stack.length - 1];
       const kids = f.c.kids;
       if (f.i < kids.length) {
         const k = kids[f.i++];
-        const done = memo.get(k.name);
+        const done = memo[k.order];
         if (done) {
           if (done.worst > f.best || f.via === undefined) {
             if (done.worst > f.best) f.best = done.worst;
             if (done.worst >= f.best) f.via = k.name;
           }
           if (done.loop) f.loop = true;
-        } else if (onStack.has(k)) {
+        } else if (onStack[k.order]) {
           f.loop = true; // back edge: a loop
         } else {
-          onStack.add(k);
+          onStack[k.order] = 1;
           stack.push({ c: k, i: 0, best: 0, via: undefined, loop: false });
         }
         continue;
       }
       stack.pop();
-      onStack.delete(f.c);
+      onStack[f.c.order] = 0;
       const ev: Evaluation = { worst: f.c.rules.length + f.best, loop: f.loop };
       if (f.via !== undefined) ev.via = f.via;
       if (f.loop) loop = true;
-      memo.set(f.c.name, ev);
+      memo[f.c.order] = ev;
       const parent = stack[stack.length - 1];
       if (parent) {
         if (ev.worst > parent.best || parent.via === undefined) {
@@ -582,27 +588,51 @@ export function evaluations(g: TableGraph): Map<string, Evaluation> {
       }
     }
   }
-  g.evals = memo;
+  g.evalArr = memo;
   g.evalsStale = undefined;
+  g.evals = undefined;
   if (partial && loop) {
     // an edit made a loop: with loops the numbers depend on the walk order, so walk it all
-    g.evals = undefined;
-    return evaluations(g);
+    g.evalArr = undefined;
+    return computeEvaluations(g);
   }
   g.evalsLoop = loop;
   return memo;
 }
 
+/** The worst-case evaluation of chain `c` of the table (computed for the whole table on first use). */
+export function evaluationOf(g: TableGraph, c: ChainInfo): Evaluation | undefined {
+  const arr = g.evalArr && !g.evalsStale ? g.evalArr : computeEvaluations(g);
+  return arr[c.order];
+}
+
+/** Worst-case evaluations for every chain of the table, by name (the same map until the numbers change). */
+export function evaluations(g: TableGraph): Map<string, Evaluation> {
+  const arr = g.evalArr && !g.evalsStale ? g.evalArr : computeEvaluations(g);
+  if (!g.evals) {
+    const m = new Map<string, Evaluation>();
+    for (const c of g.chains.values()) {
+      const ev = arr[c.order];
+      if (ev) m.set(c.name, ev);
+    }
+    g.evals = m;
+  }
+  return g.evals;
+}
+
 /** The chains the worst case goes through, starting with `name` (at most `max`). */
 export function worstPath(g: TableGraph, name: string, max = 9): string[] {
-  const ev = evaluations(g);
   const out = [name];
   const seen = new Set(out);
-  let cur = ev.get(name)?.via;
+  const via = (n: string): string | undefined => {
+    const c = g.chains.get(n);
+    return c && evaluationOf(g, c)?.via;
+  };
+  let cur = via(name);
   while (cur !== undefined && out.length < max && !seen.has(cur)) {
     out.push(cur);
     seen.add(cur);
-    cur = ev.get(cur)?.via;
+    cur = via(cur);
   }
   return out;
 }
@@ -620,7 +650,7 @@ export function fmt(n: number): string {
 
 /** The text shown after a chain (inlay hint and code lens). */
 export function chainLabel(g: TableGraph, c: ChainInfo): string {
-  const ev = evaluations(g).get(c.name);
+  const ev = evaluationOf(g, c);
   const parts = [`${fmt(c.rules.length)} rule${c.rules.length === 1 ? '' : 's'}`];
   if (!c.builtin) parts.push(`${fmt(c.refs.length)} ref${c.refs.length === 1 ? '' : 's'}`);
   if (ev) parts.push(`worst ${fmt(ev.worst)} eval${ev.worst === 1 ? '' : 's'}${ev.loop ? ' (loop)' : ''}`);
@@ -629,7 +659,7 @@ export function chainLabel(g: TableGraph, c: ChainInfo): string {
 
 /** Markdown explaining the numbers of `chainLabel`. */
 export function chainExplanation(g: TableGraph, c: ChainInfo): string {
-  const ev = evaluations(g).get(c.name);
+  const ev = evaluationOf(g, c);
   const lines = [
     `**${fmt(c.rules.length)}** rule${c.rules.length === 1 ? '' : 's'} in \`${c.name}\` after iptables-restore runs the table` +
       (c.builtin ? '' : `, referenced by **${fmt(c.refs.length)}** rule${c.refs.length === 1 ? '' : 's'} (\`-j\`/\`-g\`)`) +
