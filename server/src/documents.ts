@@ -78,11 +78,10 @@ export class DocumentStore {
     const n = this.lineCount(uri);
     if (!n) return { line: 0, character: 0 };
     // A broken client may send strings, NaN or fractions: those become integers first.
-    const int = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? Math.floor(x) : 0);
-    const line = Math.max(0, Math.min(int(p?.line), n - 1));
+    const line = Math.max(0, Math.min(core.coord(p?.line), n - 1));
     const a = this.get(uri);
     const len = a ? core.lineLength(a, line) : core.splitLines(this.entries.get(uri)?.text ?? '')[line].text.length;
-    return { line, character: Math.max(0, Math.min(int(p?.character), len)) };
+    return { line, character: Math.max(0, Math.min(core.coord(p?.character), len)) };
   }
 
   uris(): string[] {

@@ -17,7 +17,7 @@ export { detectLanguage, languageFromContent, languageFromName } from './detect'
 export type { LanguageId, LanguageService } from './service';
 export { configurationContribution, DEFAULT_SETTINGS, resolveSettings, SETTINGS_PREFIX, SETTINGS_SCHEMA } from './settings';
 export type { Settings } from './settings';
-export { applyChanges, splitLines } from './text';
+export { applyChanges, coord, splitLines } from './text';
 export type { TextChange } from './text';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

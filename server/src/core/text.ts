@@ -35,6 +35,25 @@ export function splitLines(text: string): Line[] {
   return lines;
 }
 
+/** The offset where each line starts (LF, CRLF and lone CR end a line, as in {@link splitLines}). */
+export function lineStartOffsets(text: string, lfOnly = !text.includes('\r')): number[] {
+  const a = [0];
+  if (lfOnly) {
+    // no CR anywhere: the native search is much faster than a loop over every character
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) a.push(i + 1);
+    return a;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) a.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      a.push(i + 1);
+    }
+  }
+  return a;
+}
+
 /** A copy of `s` that shares no storage with the (large) string it may be a slice of. */
 export function detach(s: string): string {
   // concatenation + slice makes V8 flatten into a new, small string
@@ -110,7 +129,7 @@ export interface TextChange {
 }
 
 /** A coordinate from a client: an integer, or 0 for anything else (NaN, strings …). */
-function coord(x: unknown): number {
+export function coord(x: unknown): number {
   return typeof x === 'number' && Number.isFinite(x) ? Math.floor(x) : 0;
 }
 
@@ -148,8 +167,7 @@ export function applyChanges(text: string, changes: readonly TextChange[]): stri
       text = c.text;
       continue;
     }
-    const starts = [0];
-    for (const l of splitLines(text)) if (l.eol) starts.push(l.offset + l.text.length + l.eol.length);
+    const starts = lineStartOffsets(text);
     const isEol = (i: number): boolean => text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13;
     const r = wellFormed(c.range);
     const from = clampedOffset(starts, starts.length, text.length, r.start, isEol);

@@ -158,9 +158,8 @@ function standalone(s: string): boolean {
   return true;
 }
 
-/** The old text's [from, to) replaced by `insert` (an LF or one-line document without BOM). */
+/** The old text's [from, to) replaced by `insert` (callers check fastPathFile(prev)). */
 function incremental(prev: IptablesDocument, from: number, to: number, insert: string): IptablesDocument | null {
-  if (!fastPathFile(prev)) return null;
   const m = metaOf(prev);
   const old = m.pieces;
   const head = /^#[^\n]*?\b(ip6?tables)(?:-nft|-legacy)?-save\b/.exec(old.slice(0, HEADER_SPAN));

@@ -1,5 +1,6 @@
 // Small text helpers over a parsed iptables document.
 
+import { lineStartOffsets } from '../text';
 import type { Position } from '../types';
 import type { IptablesDocument, IptLine } from './ast';
 import { knownLineStartOffsets, textLength, textRange } from './incremental';
@@ -13,26 +14,7 @@ export function lineStarts(doc: IptablesDocument): ArrayLike<number> {
   if (s) return s;
   // an incremental re-parse keeps them up to date: a view of its offsets (without the sentinel), not a copy
   const known = knownLineStartOffsets(doc);
-  if (known) s = known.subarray(0, known.length - 1);
-  else if (doc.eol === 'lf' || doc.eol === 'none') {
-    // no CR anywhere: the native search is much faster than a loop over every character
-    const a = [0];
-    const t = doc.text;
-    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) a.push(i + 1);
-    s = a;
-  } else {
-    const a = [0];
-    const t = doc.text;
-    for (let i = 0; i < t.length; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 10) a.push(i + 1);
-      else if (c === 13) {
-        if (t.charCodeAt(i + 1) === 10) i++;
-        a.push(i + 1);
-      }
-    }
-    s = a;
-  }
+  s = known ? known.subarray(0, known.length - 1) : lineStartOffsets(doc.text, doc.eol === 'lf' || doc.eol === 'none');
   starts.set(doc, s);
   return s;
 }

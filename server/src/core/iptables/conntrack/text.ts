@@ -8,19 +8,11 @@ import type { TableGraph } from '../chains';
 import { findOption, getModule } from '../modules';
 import { peekCommand } from '../parse';
 import type { Range, TextEdit } from '../../types';
-import { knownLineStartOffsets, textRange } from '../incremental';
 import { lineEol, lineText } from '../util';
 import { genericLetter } from './conds';
 
-/** The text of line `n` (without its line ending), from the re-parse's line offsets when it has them. */
-export function textOfLine(doc: IptablesDocument, n: number): string {
-  const s = knownLineStartOffsets(doc);
-  if (s && !doc.bom && (doc.eol === 'lf' || doc.eol === 'none') && n >= 0 && n + 1 < s.length) return textRange(doc, s[n], s[n + 1] - 1);
-  return lineText(doc, n);
-}
-
 function slice(doc: IptablesDocument, r: Range): string {
-  return textOfLine(doc, r.start.line).slice(r.start.character, r.end.character);
+  return lineText(doc, r.start.line).slice(r.start.character, r.end.character);
 }
 
 /** Matches that are not conditions on the class (state tests, notes). */
@@ -150,10 +142,10 @@ export function appendPoint(doc: IptablesDocument, g: TableGraph, chain: string)
   const c = g.chains.get(chain);
   if (c && c.rules.length && appendOnly(t, chain)) {
     const last = c.rules[c.rules.length - 1].line;
-    if (last + 1 <= t.endLine) return { line: last + 1, anchor: textOfLine(doc, last + 1) };
+    if (last + 1 <= t.endLine) return { line: last + 1, anchor: lineText(doc, last + 1) };
   }
   if (t.commitLine === undefined) return undefined;
-  return { line: t.commitLine, anchor: textOfLine(doc, t.commitLine) };
+  return { line: t.commitLine, anchor: lineText(doc, t.commitLine) };
 }
 
 /** The insertion point that makes a new rule the `index`-th of `chain` (0-based), or undefined when we cannot tell. */
@@ -162,7 +154,7 @@ export function indexPoint(doc: IptablesDocument, g: TableGraph, chain: string, 
   if (!c || !appendOnly(g.table, chain)) return undefined;
   if (index >= c.rules.length) return appendPoint(doc, g, chain);
   const line = c.rules[index].line;
-  return { line, anchor: textOfLine(doc, line) };
+  return { line, anchor: lineText(doc, line) };
 }
 
 /** The edit for an insertion (one or more lines of text, each ended with the document's line ending). */
